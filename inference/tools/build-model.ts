@@ -1,0 +1,80 @@
+/**
+ * Writes a GPT-2-architecture test model with deterministic random weights and GPT-2's real
+ * vocabulary. No Python, no download.
+ *
+ *   node inference/dist/tools/build-model.js --preset tiny --out inference/models/tiny
+ *   node inference/dist/tools/build-model.js --preset gpt2-small --out .bench/gpt2-small
+ *   node inference/dist/tools/build-model.js --n-embd 128 --n-layer 4 --n-head 4 --out /tmp/m
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PRESETS, validateShape, writeGpt2Model, GPT2_VOCAB_SIZE } from './model-builder';
+
+const USAGE =
+  'usage: build-model --out DIR [--preset tiny|gpt2-small] [--seed N] [--n-embd N --n-layer N --n-head N --n-positions N] [--external-data] [--chat-template] [--if-missing]';
+
+function fail(message: string): never {
+  console.error(`build-model: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function integer(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) fail(`--${name} (${value}) must be an integer`);
+  return n;
+}
+
+function main(): void {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        out: { type: 'string' },
+        preset: { type: 'string', default: 'tiny' },
+        seed: { type: 'string', default: '1' },
+        'n-embd': { type: 'string' },
+        'n-layer': { type: 'string' },
+        'n-head': { type: 'string' },
+        'n-positions': { type: 'string' },
+        'external-data': { type: 'boolean' },
+        'chat-template': { type: 'boolean' },
+        'if-missing': { type: 'boolean', default: false },
+      },
+    }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!values.out) fail('--out is required');
+  const preset = PRESETS[values.preset];
+  if (!preset)
+    fail(`unknown --preset "${values.preset}"; choose one of ${Object.keys(PRESETS).join(', ')}`);
+  const out = resolve(values.out);
+  if (values['if-missing'] && existsSync(join(out, 'onnx', 'model.onnx'))) {
+    console.error(`build-model: ${out} already holds a model; leaving it`);
+    return;
+  }
+  const shape = {
+    nEmbd: integer('n-embd', values['n-embd']) ?? preset.shape.nEmbd,
+    nLayer: integer('n-layer', values['n-layer']) ?? preset.shape.nLayer,
+    nHead: integer('n-head', values['n-head']) ?? preset.shape.nHead,
+    nPositions: integer('n-positions', values['n-positions']) ?? preset.shape.nPositions,
+  };
+  const problems = validateShape({ ...shape, vocabSize: GPT2_VOCAB_SIZE });
+  if (problems.length > 0) fail(problems.join('; '));
+  const seed = integer('seed', values.seed) ?? 1;
+  const started = Date.now();
+  const built = writeGpt2Model(out, {
+    shape,
+    seed,
+    externalData: values['external-data'] ?? preset.externalData,
+    chatTemplate: values['chat-template'] ?? preset.chatTemplate,
+  });
+  const millions = (built.parameters / 1e6).toFixed(1);
+  console.error(
+    `build-model: wrote ${millions}M-parameter GPT-2 (seed ${seed}) to ${out} in ${Date.now() - started} ms`,
+  );
+}
+
+main();

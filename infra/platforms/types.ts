@@ -1,0 +1,39 @@
+import type * as k8s from '@pulumi/kubernetes';
+import type * as pulumi from '@pulumi/pulumi';
+
+/** How GPU pods find GPU nodes on a cluster: what they request, select and tolerate. */
+export interface GpuScheduling {
+  /** Extended resource a GPU pod requests, e.g. `nvidia.com/gpu`. */
+  resourceName: string;
+  /** Labels a GPU pod's node must carry. */
+  nodeSelector: Record<string, string>;
+  /** Taints GPU nodes carry; GPU pods get matching tolerations, CPU pods none. */
+  taints: {
+    key: string;
+    value?: string;
+    effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  }[];
+}
+
+/** Where images are pushed, and the credentials to push (and pull) them. */
+export interface RegistryTarget {
+  /** Registry host, e.g. `123456789012.dkr.ecr.eu-west-1.amazonaws.com`. */
+  server: pulumi.Input<string>;
+  /** Full repository name without tag, e.g. `<server>/llm-deploy`. */
+  repository: pulumi.Input<string>;
+  username: pulumi.Input<string>;
+  /** A Pulumi secret. */
+  password: pulumi.Input<string>;
+}
+
+/** What a Kubernetes platform (aws, gcp, onprem) hands to the cluster-agnostic workload. */
+export interface ClusterPlatform {
+  kind: 'aws' | 'gcp' | 'onprem';
+  provider: k8s.Provider;
+  gpu: GpuScheduling;
+  registry: RegistryTarget;
+  /** StorageClass for the model-cache PVC; undefined means the cluster default. */
+  storageClassName?: pulumi.Input<string>;
+  /** Add-ons the platform already provides (GKE installs NVIDIA drivers and the device plugin). */
+  provides: { gpuDevicePlugin: boolean };
+}
