@@ -1,1 +1,69 @@
-export {};
+import { Command, Option } from 'commander';
+import { ConfigError, type ConfigEnv } from '../config';
+import { DEVICES, DTYPES } from '../engine/types';
+import { DomainError } from '../errors';
+import { serve } from '../main';
+import { predict } from './predict';
+
+interface CommonFlags {
+  model?: string;
+  device?: string;
+  dtype?: string;
+}
+
+function withModelFlags(command: Command): Command {
+  return command
+    .option(
+      '--model <folder|hub-id>',
+      'model folder or Hugging Face Hub id (env MODEL; default: the embedded tiny model)',
+    )
+    .addOption(new Option('--device <device>', 'where to run (env DEVICE)').choices([...DEVICES]))
+    .addOption(new Option('--dtype <dtype>', 'weight precision (env DTYPE)').choices([...DTYPES]));
+}
+
+function overridesOf(flags: CommonFlags & { port?: string; host?: string }): ConfigEnv {
+  return {
+    MODEL: flags.model,
+    DEVICE: flags.device,
+    DTYPE: flags.dtype,
+    PORT: flags.port,
+    HOST: flags.host,
+  };
+}
+
+const program = new Command('llm-deploy')
+  .description('Serve a language model with OpenAI- and Replicate/Cog-compatible APIs')
+  .showHelpAfterError('(run with --help for usage)');
+
+withModelFlags(
+  program
+    .command('predict')
+    .description('run one prediction and stream it to stdout, like `cog predict -i prompt=...`')
+    .option(
+      '-i, --input <key=value>',
+      'an input, repeatable (prompt or pregunta, max_new_tokens, temperature, top_p, top_k, repetition_penalty, seed, stop_sequences, system_prompt)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    ),
+).action((flags: CommonFlags & { input: string[] }) => predict(flags.input, overridesOf(flags)));
+
+withModelFlags(
+  program
+    .command('serve')
+    .description('start the HTTP server')
+    .option('--port <port>', 'port to listen on (env PORT, default 8080)')
+    .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)'),
+).action((flags: CommonFlags & { port?: string; host?: string }) => serve(overridesOf(flags)));
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    for (const problem of error.problems) console.error(`llm-deploy: ${problem}`);
+  } else if (error instanceof DomainError) {
+    console.error(`llm-deploy: ${error.message}`);
+  } else {
+    console.error(
+      `llm-deploy: unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { DEVICES, DTYPES } from './engine/types';
+
+/** The embedded default: the tiny model `npm install` builds next to the compiled server. */
+export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
+
+const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every server setting: environment variable name -> schema with default. CLI flags override. */
+const schema = z.object({
+  MODEL: z.string().min(1).default(EMBEDDED_MODEL),
+  MODEL_REVISION: z.string().min(1).default('main'),
+  SERVED_MODEL_NAME: z.string().min(1).optional(),
+  HF_TOKEN: z.string().min(1).optional(),
+  HF_ENDPOINT: z.url().default('https://huggingface.co'),
+  HF_HUB_OFFLINE: boolean.default(false),
+  CACHE_DIR: z
+    .string()
+    .min(1)
+    .default(join(homedir(), '.cache', 'llm-deploy')),
+  DEVICE: z.enum(DEVICES).default('cpu'),
+  DTYPE: z.enum(DTYPES).default('fp32'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: integer(0, 65535).default(8080),
+  METRICS_PORT: integer(0, 65535).default(9090),
+  MAX_CONCURRENT: integer(1, 1024).default(1),
+  MAX_QUEUE: integer(0, 100000).default(16),
+  MAX_N: integer(1, 16).default(4),
+  MAX_NEW_TOKENS: integer(1, 1_000_000).default(2048),
+  PREDICTION_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(600),
+  MAX_STORED_PREDICTIONS: integer(1, 1_000_000).default(1000),
+  SHUTDOWN_GRACE_SECONDS: integer(0, 3600).default(25),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerConfig = ReturnType<typeof toConfig>;
+export type ConfigEnv = Partial<Record<keyof z.input<typeof schema>, string>>;
+
+/** Thrown with every problem at once, one line each, naming the variable and the value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads the server configuration from `env` (process.env by default) with `overrides` on top. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: ConfigEnv = {},
+): ServerConfig {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = overrides[key as keyof ConfigEnv] ?? env[key];
+    raw[key] = value === '' ? undefined : value;
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const key = String(issue.path[0]);
+        const shown = key === 'HF_TOKEN' ? '<secret>' : JSON.stringify(raw[key]);
+        return `${key} (${shown}): ${issue.message}`;
+      }),
+    );
+  }
+  return toConfig(parsed.data);
+}
+
+function toConfig(c: z.output<typeof schema>) {
+  return {
+    model: c.MODEL,
+    revision: c.MODEL_REVISION,
+    servedModelName: c.SERVED_MODEL_NAME ?? defaultModelName(c.MODEL),
+    hub: {
+      endpoint: c.HF_ENDPOINT,
+      token: c.HF_TOKEN,
+      cacheDir: c.CACHE_DIR,
+      offline: c.HF_HUB_OFFLINE,
+    },
+    device: c.DEVICE,
+    dtype: c.DTYPE,
+    host: c.HOST,
+    port: c.PORT,
+    metricsPort: c.METRICS_PORT,
+    limits: {
+      maxConcurrent: c.MAX_CONCURRENT,
+      maxQueue: c.MAX_QUEUE,
+      maxN: c.MAX_N,
+      maxNewTokens: c.MAX_NEW_TOKENS,
+    },
+    predictions: { ttlSeconds: c.PREDICTION_TTL_SECONDS, maxStored: c.MAX_STORED_PREDICTIONS },
+    shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
+    logLevel: c.LOG_LEVEL,
+  };
+}
+
+/** A Hub id names itself; a folder is named by its last path segment. */
+function defaultModelName(model: string): string {
+  return /^[\w.-]+\/[\w.-]+$/.test(model) && !model.startsWith('.')
+    ? model
+    : basename(resolve(model));
+}

@@ -1,0 +1,154 @@
+import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import { ModelLoadError, ValidationError } from '../errors';
+import { configureHub, type HubOptions, type TransformersEnv } from '../models/hub';
+import { checkLocalModelFolder, resolveModelSource } from '../models/source';
+import { fallbackChatPrompt } from './chat-prompt';
+import { decodeLoop, type DecoderModel } from './decode-loop';
+import type {
+  Backend,
+  Device,
+  Dtype,
+  GenerationEvent,
+  GenerationRequest,
+  ModelInfo,
+  PreparedRequest,
+  Prompt,
+} from './types';
+
+export interface LoadProgress {
+  file: string;
+  /** 0-100 for a file being fetched or read; undefined when the file is done. */
+  percent?: number;
+}
+
+export interface LoadOptions {
+  /** A local folder or a Hugging Face Hub id. */
+  model: string;
+  revision?: string;
+  device: Device;
+  dtype: Dtype;
+  hub: HubOptions;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+interface Tokenizer {
+  encode(text: string, options?: { add_special_tokens?: boolean }): number[];
+  decode(ids: number[], options: { skip_special_tokens: boolean }): string;
+  apply_chat_template(
+    messages: object[],
+    options: { tokenize: false; add_generation_prompt: boolean },
+  ): string;
+  chat_template: unknown;
+}
+
+/** A causal language model on transformers.js + ONNX Runtime. */
+export class TransformersBackend implements Backend {
+  private constructor(
+    private readonly tokenizer: Tokenizer,
+    private readonly model: DecoderModel,
+    private readonly eosTokenIds: ReadonlySet<number>,
+    readonly info: ModelInfo,
+  ) {}
+
+  static async load(options: LoadOptions): Promise<TransformersBackend> {
+    const started = performance.now();
+    const source = resolveModelSource(options.model, options.revision);
+    if (source.kind === 'local') checkLocalModelFolder(source.path, options.dtype);
+    configureHub(env as unknown as TransformersEnv, options.hub);
+    const name = source.kind === 'local' ? source.path : source.id;
+    const common = {
+      revision: source.kind === 'hub' ? source.revision : undefined,
+      progress_callback: (p: { status: string; file?: string; progress?: number }) => {
+        if (p.file && p.status === 'progress')
+          options.onProgress?.({ file: p.file, percent: p.progress });
+        if (p.file && p.status === 'done') options.onProgress?.({ file: p.file });
+      },
+    };
+    try {
+      const tokenizer = (await AutoTokenizer.from_pretrained(name, common)) as unknown as Tokenizer;
+      const model = (await AutoModelForCausalLM.from_pretrained(name, {
+        ...common,
+        device: options.device,
+        dtype: options.dtype,
+      })) as unknown as DecoderModel;
+      const config = model.config as {
+        eos_token_id?: number | number[];
+        n_positions?: number;
+        max_position_embeddings?: number;
+      };
+      const generationConfig = (model.generation_config ?? {}) as {
+        eos_token_id?: number | number[];
+      };
+      const eos = new Set<number>(
+        [config.eos_token_id ?? [], generationConfig.eos_token_id ?? []].flat(),
+      );
+      const info: ModelInfo = {
+        source: options.model,
+        device: options.device,
+        dtype: options.dtype,
+        maxPositions: config.max_position_embeddings ?? config.n_positions ?? 2048,
+        hasChatTemplate: Boolean(tokenizer.chat_template),
+        loadSeconds: (performance.now() - started) / 1000,
+      };
+      return new TransformersBackend(tokenizer, model, eos, info);
+    } catch (error) {
+      if (error instanceof ModelLoadError) throw error;
+      throw new ModelLoadError(
+        `could not load model "${options.model}" on ${options.device}/${options.dtype}: ${firstLine(error)}`,
+      );
+    }
+  }
+
+  prepare(request: GenerationRequest): PreparedRequest {
+    const promptIds = this.encode(request.prompt);
+    const limit = this.info.maxPositions;
+    if (promptIds.length === 0)
+      throw new ValidationError('the prompt is empty; send at least one character', 'prompt');
+    if (promptIds.length + request.maxNewTokens > limit) {
+      throw new ValidationError(
+        `this model's context is ${limit} tokens; the prompt has ${promptIds.length} and max_new_tokens asks for ${request.maxNewTokens}: shorten the prompt or lower max_new_tokens`,
+        'max_tokens',
+      );
+    }
+    return { request, promptIds };
+  }
+
+  async *generate({ request, promptIds }: PreparedRequest): AsyncIterable<GenerationEvent> {
+    const inputIds = new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [
+      1,
+      promptIds.length,
+    ]);
+    const attentionMask = new Tensor('int64', new BigInt64Array(promptIds.length).fill(1n), [
+      1,
+      promptIds.length,
+    ]);
+    yield* decodeLoop({
+      model: this.model,
+      tokenizer: this.tokenizer,
+      eosTokenIds: this.eosTokenIds,
+      promptIds,
+      inputs: { input_ids: inputIds, attention_mask: attentionMask },
+      request,
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.model.dispose();
+  }
+
+  private encode(prompt: Prompt): number[] {
+    if (prompt.kind === 'text') return this.tokenizer.encode(prompt.text);
+    const text = this.info.hasChatTemplate
+      ? this.tokenizer.apply_chat_template(prompt.messages, {
+          tokenize: false,
+          add_generation_prompt: true,
+        })
+      : fallbackChatPrompt(prompt.messages);
+    // The template already holds any BOS token; do not add special tokens twice.
+    return this.tokenizer.encode(text, { add_special_tokens: false });
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0];
+}

@@ -1,0 +1,66 @@
+/**
+ * Domain errors. Each carries a stable `type` string that doubles as a metric label; http/errors.ts
+ * is the one place that maps them to status codes and wire shapes.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly type: string;
+  /** The request parameter at fault, where there is one (OpenAI's `param`). */
+  readonly param?: string;
+  constructor(message: string, param?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.param = param;
+  }
+}
+
+/** The request is malformed or out of range. */
+export class ValidationError extends DomainError {
+  readonly type = 'invalid_request_error';
+}
+
+/** Every generation slot and queue place is taken; retry later. */
+export class Overloaded extends DomainError {
+  readonly type = 'overloaded';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The model is still loading (or failed to load). */
+export class ModelNotReady extends DomainError {
+  readonly type = 'model_not_ready';
+}
+
+/** The server is draining before shutdown. */
+export class ShuttingDown extends DomainError {
+  readonly type = 'shutting_down';
+}
+
+/** A requested model name this endpoint does not serve. */
+export class ModelNotFound extends DomainError {
+  readonly type = 'model_not_found';
+}
+
+/** A prediction id this server does not know (or has forgotten). */
+export class UnknownPrediction extends DomainError {
+  readonly type = 'not_found';
+}
+
+/** The moderation filter blocked the input. */
+export class ContentFiltered extends DomainError {
+  readonly type = 'content_filter';
+  constructor(
+    message: string,
+    readonly category: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Model configuration problems found at load time (missing folder, no ONNX weights, ...). */
+export class ModelLoadError extends DomainError {
+  readonly type = 'model_load_error';
+}

@@ -1,0 +1,112 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ContentFiltered,
+  DomainError,
+  ModelNotFound,
+  ModelNotReady,
+  Overloaded,
+  ShuttingDown,
+  UnknownPrediction,
+} from '../errors';
+
+/** Which wire shape a route's errors take; set per route as `config.protocol`. */
+export type Protocol = 'openai' | 'cog' | 'replicate' | 'plain';
+
+export interface HttpError {
+  status: number;
+  /** Stable, bounded: doubles as a metric label. */
+  type: string;
+  message: string;
+  param?: string;
+  code?: string;
+  retryAfterSeconds?: number;
+}
+
+/** The one mapping from errors to HTTP. Unknown errors become a 500 without internals. */
+export function toHttpError(error: unknown, protocol: Protocol): HttpError {
+  if (error instanceof DomainError) return fromDomainError(error, protocol);
+  const fastifyError = error as Partial<FastifyError>;
+  const status = fastifyError.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return {
+      status,
+      type: fastifyType(fastifyError.code, status),
+      message: clientMessage(fastifyError),
+    };
+  }
+  return {
+    status: 500,
+    type: 'internal_error',
+    message: 'internal server error; the request was logged with its id',
+  };
+}
+
+function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
+  const base = { type: error.type, message: error.message, param: error.param };
+  if (error instanceof Overloaded) {
+    // Cog answers a full server with 409; OpenAI and Replicate clients expect 429 and back off.
+    return {
+      ...base,
+      status: protocol === 'cog' ? 409 : 429,
+      retryAfterSeconds: error.retryAfterSeconds,
+    };
+  }
+  if (error instanceof ModelNotReady || error instanceof ShuttingDown)
+    return { ...base, status: 503, retryAfterSeconds: 5 };
+  if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };
+  if (error instanceof UnknownPrediction) return { ...base, status: 404 };
+  if (error instanceof ContentFiltered) return { ...base, status: 400, code: 'content_filter' };
+  return { ...base, status: 400 };
+}
+
+function fastifyType(code: string | undefined, status: number): string {
+  if (status === 413) return 'request_too_large';
+  if (status === 415) return 'unsupported_media_type';
+  if (status === 404) return 'not_found';
+  if (code === 'FST_ERR_VALIDATION' || status === 400) return 'invalid_request_error';
+  return 'invalid_request_error';
+}
+
+function clientMessage(error: Partial<FastifyError>): string {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'request body is too large';
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'unsupported Content-Type; send application/json';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'request body is empty; send a JSON object';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return `request body is not valid JSON: ${error.message ?? ''}`.trim();
+    default:
+      return error.message ?? 'bad request';
+  }
+}
+
+/** Renders an HttpError in the route's protocol's shape. */
+export function sendError(reply: FastifyReply, error: HttpError, protocol: Protocol): FastifyReply {
+  if (error.retryAfterSeconds !== undefined)
+    reply.header('Retry-After', String(error.retryAfterSeconds));
+  reply.code(error.status);
+  if (protocol === 'openai') {
+    return reply.send({
+      error: {
+        message: error.message,
+        type: error.type,
+        param: error.param ?? null,
+        code: error.code ?? null,
+      },
+    });
+  }
+  // Replicate's and Cog's clients read `detail`; `status` and `title` follow RFC 7807 as Replicate does.
+  return reply.send({ detail: error.message, status: error.status, title: error.type });
+}
+
+export function protocolOf(request: FastifyRequest): Protocol {
+  const fromRoute = (request.routeOptions?.config as { protocol?: Protocol } | undefined)?.protocol;
+  if (fromRoute) return fromRoute;
+  return request.url.startsWith('/v1/') &&
+    !request.url.startsWith('/v1/predictions') &&
+    !request.url.startsWith('/v1/models/')
+    ? 'openai'
+    : 'plain';
+}

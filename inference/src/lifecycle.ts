@@ -1,0 +1,71 @@
+import type { Scheduler } from './scheduler';
+
+/** Cog's health states, plus DRAINING while a SIGTERM is honoured. BUSY is derived, not stored. */
+export type LifecycleState = 'STARTING' | 'READY' | 'SETUP_FAILED' | 'DRAINING';
+
+export interface SetupRecord {
+  startedAt: Date;
+  completedAt?: Date;
+  status?: 'succeeded' | 'failed';
+  logs: string;
+}
+
+/**
+ * The server's one state machine: every transition happens here, so /readyz, Cog's
+ * /health-check and request admission can never disagree.
+ */
+export class Lifecycle {
+  private current: LifecycleState = 'STARTING';
+  private engine?: Scheduler;
+  readonly setup: SetupRecord = { startedAt: new Date(), logs: '' };
+  private readonly drainListeners: (() => void)[] = [];
+
+  get state(): LifecycleState {
+    return this.current;
+  }
+
+  get scheduler(): Scheduler | undefined {
+    return this.current === 'SETUP_FAILED' ? undefined : this.engine;
+  }
+
+  /** Ready to take requests: the model is loaded and warmed up, and no drain has begun. */
+  get ready(): boolean {
+    return this.current === 'READY';
+  }
+
+  /** Every generation slot and queue place taken (Cog's BUSY). */
+  get busy(): boolean {
+    const s = this.engine;
+    return (
+      this.current === 'READY' &&
+      s !== undefined &&
+      s.running >= s.maxConcurrent &&
+      s.waiting >= s.maxQueue
+    );
+  }
+
+  markReady(scheduler: Scheduler, logs: string): void {
+    this.engine = scheduler;
+    this.setup.completedAt = new Date();
+    this.setup.status = 'succeeded';
+    this.setup.logs = logs;
+    if (this.current === 'STARTING') this.current = 'READY';
+  }
+
+  markFailed(logs: string): void {
+    this.setup.completedAt = new Date();
+    this.setup.status = 'failed';
+    this.setup.logs = logs;
+    if (this.current === 'STARTING') this.current = 'SETUP_FAILED';
+  }
+
+  startDraining(): void {
+    if (this.current === 'DRAINING') return;
+    this.current = 'DRAINING';
+    for (const listener of this.drainListeners) listener();
+  }
+
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+}
