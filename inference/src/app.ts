@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
+import { registerOpenAIRoutes } from './api/openai/routes';
 import type { Metrics } from './api/metrics/metrics';
 import type { ServerConfig } from './config';
 import { protocolOf, sendError, toHttpError } from './http/errors';
@@ -46,5 +47,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   );
   registerRequestMetrics(app, deps.metrics);
   registerHealthRoutes(app, deps.lifecycle);
+  registerOpenAIRoutes(app, deps);
   return app;
 }
