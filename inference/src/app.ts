@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerHealthRoutes } from './api/health/routes';
+import { registerRequestMetrics } from './api/metrics/http-hooks';
+import { registerOpenAIRoutes } from './api/openai/routes';
+import type { Metrics } from './api/metrics/metrics';
 import type { ServerConfig } from './config';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import type { Lifecycle } from './lifecycle';
@@ -8,6 +11,7 @@ import type { Lifecycle } from './lifecycle';
 export interface AppDeps {
   config: ServerConfig;
   lifecycle: Lifecycle;
+  metrics: Metrics;
   /** pino options, or false for a silent app (tests). */
   logger?: boolean | object;
 }
@@ -41,6 +45,8 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       protocolOf(request),
     ),
   );
+  registerRequestMetrics(app, deps.metrics);
   registerHealthRoutes(app, deps.lifecycle);
+  registerOpenAIRoutes(app, deps);
   return app;
 }

@@ -1,3 +1,4 @@
+import { ModelNotReady, ShuttingDown } from './errors';
 import type { Scheduler } from './scheduler';
 
 /** Cog's health states, plus DRAINING while a SIGTERM is honoured. BUSY is derived, not stored. */
@@ -26,6 +27,16 @@ export class Lifecycle {
 
   get scheduler(): Scheduler | undefined {
     return this.current === 'SETUP_FAILED' ? undefined : this.engine;
+  }
+
+  /** The scheduler, if new generations may start now; else the reason as a typed error. */
+  acquireScheduler(): Scheduler {
+    if (this.current === 'DRAINING')
+      throw new ShuttingDown('the server is shutting down; retry on another replica');
+    if (this.current === 'SETUP_FAILED')
+      throw new ModelNotReady(`the model failed to load: ${this.setup.logs}`);
+    if (!this.engine) throw new ModelNotReady('the model is still loading; retry shortly');
+    return this.engine;
   }
 
   /** Ready to take requests: the model is loaded and warmed up, and no drain has begun. */

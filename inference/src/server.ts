@@ -1,13 +1,19 @@
 import type { FastifyInstance } from 'fastify';
+import { Metrics } from './api/metrics/metrics';
+import { startMetricsServer } from './api/metrics/server';
 import { createApp } from './app';
 import type { ServerConfig } from './config';
 import { TransformersBackend, type LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
 import { Scheduler } from './scheduler';
+import { SERVER_VERSION } from './version';
 
 export interface RunningServer {
   app: FastifyInstance;
   lifecycle: Lifecycle;
+  metrics: Metrics;
+  /** Base URL of the metrics port, e.g. http://127.0.0.1:9090 */
+  metricsUrl: string;
   /** Base URL, e.g. http://127.0.0.1:8080 */
   url: string;
   /** Settles when the model is loaded and warmed up (or failed: see lifecycle.state). */
@@ -29,28 +35,40 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const lifecycle = new Lifecycle();
-  const app = await createApp({ config, lifecycle, logger: options.logger });
+  const metrics = new Metrics({
+    running: () => lifecycle.scheduler?.running ?? 0,
+    waiting: () => lifecycle.scheduler?.waiting ?? 0,
+  });
+  const app = await createApp({ config, lifecycle, metrics, logger: options.logger });
   await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const loaded = loadModel(config, lifecycle, app, options.onProgress);
+  const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
+  const loaded = loadModel(config, lifecycle, metrics, app, options.onProgress);
   return {
     app,
     lifecycle,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    metrics,
+    url: baseUrl(app, config.host),
+    metricsUrl: baseUrl(metricsApp, config.host),
     loaded,
     close: async () => {
-      await app.close();
+      await Promise.all([app.close(), metricsApp.close()]);
       await loaded;
       await lifecycle.scheduler?.backend.dispose();
     },
   };
 }
 
+function baseUrl(app: FastifyInstance, bound: string): string {
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 async function loadModel(
   config: ServerConfig,
   lifecycle: Lifecycle,
+  metrics: Metrics,
   app: FastifyInstance,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<void> {
@@ -67,11 +85,24 @@ async function loadModel(
       hub: config.hub,
       onProgress,
     });
+    metrics.modelLoadSeconds.set(backend.info.loadSeconds);
+    metrics.buildInfo.set(
+      {
+        version: SERVER_VERSION,
+        node_version: process.version,
+        model: config.servedModelName,
+        device: config.device,
+        dtype: config.dtype,
+      },
+      1,
+    );
+    // Warm up unobserved, so the metrics count only what clients asked for.
+    const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
     const scheduler = new Scheduler(backend, {
       maxConcurrent: config.limits.maxConcurrent,
       maxQueue: config.limits.maxQueue,
+      observer: metrics.schedulerObserver(),
     });
-    const warmupSeconds = await warmUp(scheduler);
     const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');

@@ -91,9 +91,9 @@ export function sendError(reply: FastifyReply, error: HttpError, protocol: Proto
     return reply.send({
       error: {
         message: error.message,
-        type: error.type,
+        type: openAIErrorType(error.status),
         param: error.param ?? null,
-        code: error.code ?? null,
+        code: error.code ?? error.type,
       },
     });
   }
@@ -109,4 +109,13 @@ export function protocolOf(request: FastifyRequest): Protocol {
     !request.url.startsWith('/v1/models/')
     ? 'openai'
     : 'plain';
+}
+
+/** OpenAI's SDKs branch on these `type` strings; our own stable type travels in `code`. */
+function openAIErrorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
 }

@@ -1,10 +1,20 @@
-import type { Backend, GenerationEvent, GenerationRequest, Usage } from '../engine/types';
+import type {
+  Backend,
+  FinishReason,
+  GenerationEvent,
+  GenerationRequest,
+  Usage,
+} from '../engine/types';
 import { AdmissionQueue } from './admission-queue';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
 export interface SchedulerObserver {
   onStart?(queueSeconds: number): void;
-  onFinish?(usage: Usage): void;
+  /** Seconds from submission (queueing included) to the first text. */
+  onFirstText?(seconds: number): void;
+  /** Seconds since the previous text. */
+  onNextText?(seconds: number): void;
+  onFinish?(usage: Usage, reason: FinishReason): void;
 }
 
 export interface SchedulerOptions {
@@ -59,6 +69,7 @@ export class Scheduler {
     promptTokens: number;
     events: AsyncIterable<GenerationEvent>;
   } {
+    const submittedAt = performance.now();
     const prepared = this.backend.prepare(request);
     const reservation = this.queue.reserve(request.signal);
     const { observer } = this.options;
@@ -77,8 +88,17 @@ export class Scheduler {
           return;
         }
         observer?.onStart?.(queueSeconds);
+        let last = submittedAt;
+        let first = true;
         for await (const event of backend.generate(prepared)) {
-          if (event.type === 'finish') observer?.onFinish?.(event.usage);
+          if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
+          else {
+            const now = performance.now();
+            if (first) observer?.onFirstText?.((now - last) / 1000);
+            else observer?.onNextText?.((now - last) / 1000);
+            first = false;
+            last = now;
+          }
           yield event;
         }
       } finally {
