@@ -4,6 +4,7 @@ import { DEVICES, DTYPES } from '../engine/types';
 import { DomainError } from '../errors';
 import { serve } from '../main';
 import { predict } from './predict';
+import { pull } from './pull';
 
 interface CommonFlags {
   model?: string;
@@ -54,6 +55,15 @@ withModelFlags(
     .option('--port <port>', 'port to listen on (env PORT, default 8080)')
     .option('--host <host>', 'address to bind (env HOST, default 127.0.0.1)'),
 ).action((flags: CommonFlags & { port?: string; host?: string }) => serve(overridesOf(flags)));
+
+withModelFlags(
+  program
+    .command('pull')
+    .description(
+      'download a Hub model into a folder, to serve with --model <folder> and no network',
+    )
+    .requiredOption('--out <folder>', 'the model folder to write'),
+).action((flags: CommonFlags & { out: string }) => pull(flags.out, overridesOf(flags)));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) {

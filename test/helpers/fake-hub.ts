@@ -1,0 +1,75 @@
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+
+export interface HubRequest {
+  method: string;
+  path: string;
+  authorization?: string;
+}
+
+export interface FakeHub {
+  /** Base URL for HF_ENDPOINT, e.g. http://127.0.0.1:41234 */
+  url: string;
+  requests: HubRequest[];
+  close(): Promise<void>;
+}
+
+export interface FakeHubOptions {
+  /** Hub id (`owner/name`) -> local model folder served under it, at any revision. */
+  models: Record<string, string>;
+  /** When set, every request must carry `Authorization: Bearer <token>` (else 401, like a gated repo). */
+  token?: string;
+}
+
+const RESOLVE = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/;
+
+/**
+ * A stand-in for the Hugging Face Hub's file route (`/<owner>/<name>/resolve/<revision>/<file>`)
+ * on an ephemeral loopback port, serving local folders. Records each request.
+ */
+export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
+  const requests: HubRequest[] = [];
+  const server = createServer((req, res) => {
+    // No keep-alive: a client reusing a socket the server is closing fails with "fetch failed".
+    res.setHeader('connection', 'close');
+    requests.push({
+      method: req.method ?? '',
+      path: req.url ?? '',
+      authorization: req.headers.authorization,
+    });
+    const file = resolveFile(options.models, req);
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+      res.writeHead(401, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
+    } else if (!file) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'Entry not found' }));
+    } else {
+      res.writeHead(200, {
+        'content-length': statSync(file).size,
+        'content-type': 'application/octet-stream',
+      });
+      if (req.method === 'HEAD') res.end();
+      else createReadStream(file).pipe(res);
+    }
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    close: () => new Promise((done) => server.close(() => done())),
+  };
+}
+
+function resolveFile(models: Record<string, string>, req: IncomingMessage): string | undefined {
+  const match = RESOLVE.exec(decodeURIComponent((req.url ?? '').split('?')[0]));
+  const folder = match ? models[match[1]] : undefined;
+  if (!match || !folder) return undefined;
+  const relative = normalize(match[2]);
+  if (relative.startsWith('..')) return undefined;
+  const path = join(folder, relative);
+  return existsSync(path) && statSync(path).isFile() ? path : undefined;
+}
