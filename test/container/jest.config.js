@@ -1,0 +1,14 @@
+// The container checks (npm run test:container, after test/container/run.sh has built the image)
+// and the Dockerfile lint. Serial: they share podman's storage and two CPU cores.
+const { join } = require('node:path');
+const base = require('../../jest.config.js');
+
+/** @type {import('jest').Config} */
+module.exports = {
+  ...base,
+  rootDir: join(__dirname, '..', '..'),
+  roots: ['<rootDir>/test/container', '<rootDir>/test/docker'],
+  testMatch: ['**/*.container.ts', '**/test/docker/**/*.test.ts'],
+  testTimeout: 600000,
+  maxWorkers: 1,
+};

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# npm run test:container: the container images for real, with podman from Debian. Installs what it
+# needs, makes the stand-in base image (cached in local storage), builds docker/Dockerfile
+# unchanged but for BASE_IMAGE, prints its size, then runs the checks in test/container/ (the
+# running server, a baked model built with a token, push and pull by digest) and the Dockerfile
+# lint (test/docker/). Needs root; run `npm ci` first (it builds the tiny test model).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source test/container/env.sh
+export LLM_DEPLOY_TEST_BASE_IMAGE="${LLM_DEPLOY_TEST_BASE_IMAGE:-localhost/llm-deploy-base:node24-bookworm}"
+export LLM_DEPLOY_TEST_IMAGE=localhost/llm-deploy-test:cpu
+started=$SECONDS
+step() { echo "== $* ($((SECONDS - started)) s)"; }
+
+[ -f inference/models/tiny/onnx/model.onnx ] || {
+  echo "inference/models/tiny is missing: run npm ci first (it builds the tiny test model)" >&2
+  exit 1
+}
+[ "$(id -u)" -eq 0 ] || echo "warning: not root; rootless podman needs subuid/subgid ranges" >&2
+
+step "prerequisites"
+bash test/container/prerequisites.sh
+step "base image"
+docker/make-base-image.sh "$LLM_DEPLOY_TEST_BASE_IMAGE"
+
+build=(podman build --format docker --network host --build-arg "BASE_IMAGE=$LLM_DEPLOY_TEST_BASE_IMAGE")
+step "build docker/Dockerfile"
+"${build[@]}" -f docker/Dockerfile -t "$LLM_DEPLOY_TEST_IMAGE" . >"$CONTAINER_TEST_DIR/build.log" 2>&1 || {
+  tail -n 60 "$CONTAINER_TEST_DIR/build.log"
+  exit 1
+}
+grep -E '^node_modules for' "$CONTAINER_TEST_DIR/build.log" || true
+size=$(podman image inspect --format '{{.Size}}' "$LLM_DEPLOY_TEST_IMAGE")
+echo "CPU image size without a model: $((size / 1000000)) MB ($size bytes; budget 350 MB)"
+
+# The CUDA image's GPU runtime needs NVIDIA's base image, NuGet and a GPU, none of which is here;
+# its shared stages must at least build, and do so from the CPU build's cache.
+step "build docker/Dockerfile.cuda --target model (the stages it shares)"
+podman build --format docker --network host --build-arg "NODE_IMAGE=$LLM_DEPLOY_TEST_BASE_IMAGE" \
+  -f docker/Dockerfile.cuda --target model -t localhost/llm-deploy-test:cuda-shared . \
+  >"$CONTAINER_TEST_DIR/build-cuda.log" 2>&1 || {
+  tail -n 40 "$CONTAINER_TEST_DIR/build-cuda.log"
+  exit 1
+}
+
+step "checks"
+npx jest --config test/container/jest.config.js --runInBand
+step "container test passed"
