@@ -7,6 +7,8 @@ import {
   Overloaded,
   ShuttingDown,
   UnknownPrediction,
+  Unauthorized,
+  RateLimited,
 } from '../errors';
 
 /** Which wire shape a route's errors take; set per route as `config.protocol`. */
@@ -51,6 +53,9 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }
+  if (error instanceof Unauthorized) return { ...base, status: 401, code: 'invalid_api_key' };
+  if (error instanceof RateLimited)
+    return { ...base, status: 429, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ModelNotReady || error instanceof ShuttingDown)
     return { ...base, status: 503, retryAfterSeconds: 5 };
   if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };

@@ -5,6 +5,7 @@ import type {
   GenerationRequest,
   Usage,
 } from '../engine/types';
+import { ValidationError } from '../errors';
 import { AdmissionQueue } from './admission-queue';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
@@ -23,7 +24,21 @@ export interface SchedulerOptions {
   /** Requests waiting for a slot; beyond this, Overloaded. */
   maxQueue: number;
   retryAfterSeconds?: number;
+  /** Longest prompt accepted, in tokens (ValidationError naming `prompt` beyond). */
+  maxPromptTokens?: number;
+  /** A generation running longer is cut off (finish reason `abort`). */
+  timeoutSeconds?: number;
   observer?: SchedulerObserver;
+}
+
+/** One observer that forwards to several. */
+export function combineObservers(observers: SchedulerObserver[]): SchedulerObserver {
+  return {
+    onStart: (s) => observers.forEach((o) => o.onStart?.(s)),
+    onFirstText: (s) => observers.forEach((o) => o.onFirstText?.(s)),
+    onNextText: (s) => observers.forEach((o) => o.onNextText?.(s)),
+    onFinish: (usage, reason) => observers.forEach((o) => o.onFinish?.(usage, reason)),
+  };
 }
 
 /**
@@ -70,8 +85,20 @@ export class Scheduler {
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
-    const prepared = this.backend.prepare(request);
-    const reservation = this.queue.reserve(request.signal);
+    const { timeoutSeconds, maxPromptTokens } = this.options;
+    const signals = [
+      request.signal,
+      timeoutSeconds ? AbortSignal.timeout(timeoutSeconds * 1000) : undefined,
+    ];
+    const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+    const prepared = this.backend.prepare({ ...request, signal });
+    if (maxPromptTokens !== undefined && prepared.promptIds.length > maxPromptTokens) {
+      throw new ValidationError(
+        `the prompt has ${prepared.promptIds.length} tokens; this endpoint accepts at most ${maxPromptTokens}: shorten it`,
+        'prompt',
+      );
+    }
+    const reservation = this.queue.reserve(signal);
     const { observer } = this.options;
     const backend = this.backend;
     async function* events(): AsyncGenerator<GenerationEvent> {
