@@ -7,7 +7,7 @@
 import type { Gpt2Shape, Gpt2Weights, LayerWeights } from '../../inference/tools/model-builder';
 
 const LAYER_NORM_EPSILON = 1e-5;
-type Vector = Float64Array;
+type Vector = Float64Array<ArrayBuffer>;
 
 /** Logits for every position of `tokenIds` (one sequence, no padding): [position][vocab]. */
 export function referenceLogits(

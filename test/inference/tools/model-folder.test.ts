@@ -10,6 +10,7 @@ import {
   AutoTokenizer,
   env,
   LogitsProcessor,
+  LogitsProcessorList,
   type Tensor,
 } from '@huggingface/transformers';
 import {
@@ -82,11 +83,13 @@ async function generateWithTransformersJs(dir: string): Promise<Generation> {
     const inputs = tokenizer(PROMPT);
     const promptIds = Array.from(inputs.input_ids.data as BigInt64Array, Number);
     const recorder = new LogitsRecorder();
+    const logitsProcessor = new LogitsProcessorList();
+    logitsProcessor.push(recorder);
     const output = (await model.generate({
       ...inputs,
       max_new_tokens: NEW_TOKENS,
       do_sample: false,
-      logits_processor: [recorder],
+      logits_processor: logitsProcessor,
     })) as Tensor;
     const newIds = Array.from(output.data as BigInt64Array, Number).slice(promptIds.length);
     return { promptIds, newIds, stepLogits: recorder.steps };
