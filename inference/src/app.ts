@@ -6,7 +6,7 @@ import type { Metrics } from './api/metrics/metrics';
 import { registerOpenAIRoutes } from './api/openai/routes';
 import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
-import { registerAuth } from './http/auth';
+import { registerAuth, type RouteAccess } from './http/auth';
 import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import type { RateLimiter } from './http/rate-limit';
@@ -28,6 +28,8 @@ export interface App {
   app: FastifyInstance;
   /** Requests being answered now, streams included. */
   inFlight: () => number;
+  /** Every route and its access decision. */
+  routes: RouteAccess[];
 }
 
 /** Builds the HTTP app without listening, so tests can drive it in process or on a port. */
@@ -63,12 +65,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // handler runs inside the caller's request context.
   registerRequestMetrics(app, deps.metrics);
   const { inFlight } = registerDrain(app, deps.lifecycle);
-  registerAuth(app, deps.apiKeys);
+  const routes = registerAuth(app, deps.apiKeys);
   app.addHook('preHandler', async (request) => {
     if ((request.routeOptions.config as Partial<RouteConfig>).generates)
       deps.rateLimiter.admit(currentAccount());
   });
   registerHealthRoutes(app, deps.lifecycle);
   registerOpenAIRoutes(app, deps);
-  return { app, inFlight };
+  return { app, inFlight, routes };
 }

@@ -6,6 +6,7 @@ import type { ServerConfig } from './config';
 import { TransformersBackend, type LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
 import { ApiKeys } from './http/api-keys';
+import type { RouteAccess } from './http/auth';
 import { RateLimiter } from './http/rate-limit';
 import { currentAccount } from './http/request-context';
 import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
@@ -17,6 +18,8 @@ export interface RunningServer {
   metrics: Metrics;
   /** Requests being answered now, streams included. */
   inFlight: () => number;
+  /** Every route the router knows, with its access decision. */
+  routes: RouteAccess[];
   /** Base URL of the metrics port, e.g. http://127.0.0.1:9090 */
   metricsUrl: string;
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -49,7 +52,7 @@ export async function startServer(
     config.rateLimit.requestsPerMinute,
     config.rateLimit.tokensPerMinute,
   );
-  const { app, inFlight } = await createApp({
+  const { app, inFlight, routes } = await createApp({
     config,
     lifecycle,
     metrics,
@@ -84,6 +87,7 @@ export async function startServer(
     lifecycle,
     metrics,
     inFlight,
+    routes,
     url: baseUrl(app, config.host),
     metricsUrl: baseUrl(metricsApp, config.host),
     loaded,

@@ -91,6 +91,7 @@ function clientMessage(error: Partial<FastifyError>): string {
 export function sendError(reply: FastifyReply, error: HttpError, protocol: Protocol): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('Retry-After', String(error.retryAfterSeconds));
+  if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
   reply.code(error.status);
   if (protocol === 'openai') {
     return reply.send({
