@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Metrics } from './api/metrics/metrics';
 import { startMetricsServer } from './api/metrics/server';
 import { createApp } from './app';
@@ -8,7 +8,7 @@ import { Lifecycle } from './lifecycle';
 import { ApiKeys } from './http/api-keys';
 import type { RouteAccess } from './http/auth';
 import { RateLimiter } from './http/rate-limit';
-import { currentAccount } from './http/request-context';
+import { currentAccount, currentRequestId } from './http/request-context';
 import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
 import { SERVER_VERSION } from './version';
 
@@ -135,7 +135,10 @@ async function loadModel(
       maxQueue: config.limits.maxQueue,
       maxPromptTokens: config.maxPromptTokens,
       timeoutSeconds: config.requestTimeoutSeconds,
-      observer: combineObservers(observers),
+      observer: combineObservers(
+        config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
+      ),
+      captureText: config.logPrompts,
     });
     const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(scheduler, logs);
@@ -145,6 +148,16 @@ async function loadModel(
     lifecycle.markFailed(message);
     app.log.error({ model: config.model }, `model setup failed: ${message}`);
   }
+}
+
+/** LOG_PROMPTS=true only: prompts and completions are user data and stay out of logs otherwise. */
+function promptLogObserver(log: FastifyBaseLogger): SchedulerObserver {
+  return {
+    onFinish: (usage, reason, transcript) => {
+      if (transcript)
+        log.info({ reqId: currentRequestId(), ...transcript, usage, reason }, 'generation');
+    },
+  };
 }
 
 /** Charges each API key for the tokens its generations used. */

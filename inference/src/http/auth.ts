@@ -66,7 +66,7 @@ export function registerAuth(app: FastifyInstance, keys: ApiKeys): RouteAccess[]
       }
       account = verified;
     }
-    requestContext.run({ account }, done);
+    requestContext.run({ account, requestId: request.id }, done);
   });
   return routes;
 }

@@ -15,7 +15,13 @@ export interface SchedulerObserver {
   onFirstText?(seconds: number): void;
   /** Seconds since the previous text. */
   onNextText?(seconds: number): void;
-  onFinish?(usage: Usage, reason: FinishReason): void;
+  onFinish?(usage: Usage, reason: FinishReason, transcript?: Transcript): void;
+}
+
+/** The prompt and the full completion, handed to observers only when `captureText` is on. */
+export interface Transcript {
+  prompt: GenerationRequest['prompt'];
+  completion: string;
 }
 
 export interface SchedulerOptions {
@@ -29,6 +35,8 @@ export interface SchedulerOptions {
   /** A generation running longer is cut off (finish reason `abort`). */
   timeoutSeconds?: number;
   observer?: SchedulerObserver;
+  /** Accumulate each completion for `onFinish` (LOG_PROMPTS); off by default, text is private. */
+  captureText?: boolean;
 }
 
 /** One observer that forwards to several. */
@@ -37,7 +45,8 @@ export function combineObservers(observers: SchedulerObserver[]): SchedulerObser
     onStart: (s) => observers.forEach((o) => o.onStart?.(s)),
     onFirstText: (s) => observers.forEach((o) => o.onFirstText?.(s)),
     onNextText: (s) => observers.forEach((o) => o.onNextText?.(s)),
-    onFinish: (usage, reason) => observers.forEach((o) => o.onFinish?.(usage, reason)),
+    onFinish: (usage, reason, transcript) =>
+      observers.forEach((o) => o.onFinish?.(usage, reason, transcript)),
   };
 }
 
@@ -99,7 +108,7 @@ export class Scheduler {
       );
     }
     const reservation = this.queue.reserve(signal);
-    const { observer } = this.options;
+    const { observer, captureText } = this.options;
     const backend = this.backend;
     async function* events(): AsyncGenerator<GenerationEvent> {
       try {
@@ -116,10 +125,14 @@ export class Scheduler {
         }
         observer?.onStart?.(queueSeconds);
         let last = submittedAt;
+        let completion = '';
         let first = true;
         for await (const event of backend.generate(prepared)) {
-          if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
-          else {
+          if (event.type === 'finish') {
+            const transcript = captureText ? { prompt: request.prompt, completion } : undefined;
+            observer?.onFinish?.(event.usage, event.reason, transcript);
+          } else {
+            if (captureText) completion += event.text;
             const now = performance.now();
             if (first) observer?.onFirstText?.((now - last) / 1000);
             else observer?.onNextText?.((now - last) / 1000);
