@@ -7,12 +7,15 @@ import { registerOpenAIRoutes } from './api/openai/routes';
 import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
 import { registerAuth, type RouteAccess } from './http/auth';
+import { registerBodyTimeout } from './http/body-timeout';
 import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import type { RateLimiter } from './http/rate-limit';
 import { currentAccount } from './http/request-context';
 import type { RouteConfig } from './http/route-config';
 import type { Lifecycle } from './lifecycle';
+import { ValidationError } from './errors';
+import { hasMalformedText } from './http/unicode';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -40,9 +43,25 @@ export async function createApp(deps: AppDeps): Promise<App> {
     // Client-supplied ids are not trusted as request ids; ours are echoed in X-Request-Id.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    // Requests the router cannot even parse (malformed URL, bad Content-Type) get our error shape.
+    frameworkErrors: (error, request, reply) => {
+      const protocol = protocolOf(request);
+      sendError(reply, toHttpError(error, protocol), protocol);
+    },
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  // JSON only: a text/plain body is a client mistake (415), not a string prompt.
+  app.removeContentTypeParser('text/plain');
+  registerBodyTimeout(app, deps.config.bodyTimeoutSeconds);
+  app.addHook('preValidation', async (request) => {
+    if (hasMalformedText(request.body)) {
+      throw new ValidationError(
+        'the request body holds text that is not valid Unicode (an unpaired surrogate)',
+        'body',
+      );
+    }
   });
   app.setErrorHandler((error, request, reply) => {
     const protocol = protocolOf(request);

@@ -67,6 +67,7 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
 function fastifyType(code: string | undefined, status: number): string {
   if (status === 413) return 'request_too_large';
   if (status === 415) return 'unsupported_media_type';
+  if (status === 408) return 'request_timeout';
   if (status === 404) return 'not_found';
   if (code === 'FST_ERR_VALIDATION' || status === 400) return 'invalid_request_error';
   return 'invalid_request_error';
