@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
  * pass-through that fails alone, so the socket survives long enough to carry the answer.
  */
 export function registerBodyTimeout(app: FastifyInstance, seconds: number): void {
-  app.addHook('preParsing', async (request, _reply, payload) => {
+  app.addHook('preParsing', async (request, reply, payload) => {
     const body = new PassThrough();
+    // Fastify listens while it reads; after it stopped (e.g. a 413), a late failure is moot.
+    body.on('error', () => undefined);
     const timer = setTimeout(() => {
       payload.unpipe(body);
       const error = Object.assign(
@@ -22,6 +24,7 @@ export function registerBodyTimeout(app: FastifyInstance, seconds: number): void
       request.raw.resume(); // discard whatever still trickles in
     }, seconds * 1000);
     body.once('close', () => clearTimeout(timer));
+    reply.raw.once('close', () => clearTimeout(timer));
     payload.once('error', (error) => body.destroy(error));
     payload.pipe(body);
     return body;
