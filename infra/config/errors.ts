@@ -19,10 +19,13 @@ export function formatProblem(problem: ConfigProblem): string {
 export class StackConfigError extends Error {
   readonly __pulumiRunError = true;
 
-  constructor(readonly problems: ConfigProblem[]) {
+  constructor(
+    readonly problems: ConfigProblem[],
+    outcome = 'nothing was deployed',
+  ) {
     const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
     super(
-      `Stack config has ${count}; nothing was deployed:\n` +
+      `Stack config has ${count}; ${outcome}:\n` +
         problems.map((p) => `  - ${formatProblem(p)}`).join('\n'),
     );
     this.name = 'StackConfigError';

@@ -21,8 +21,10 @@ export const DEFAULT_GPU_TAINTS: GpuTaint[] = [{ key: 'nvidia.com/gpu', effect: 
 export interface OnPremContext {
   kubeconfigSecretSet: boolean;
   registryPasswordSet: boolean;
-  /** A prebuilt image means nothing is pushed, so no registry is needed. */
+  /** The registry is where the image is pushed and where pods pull it from. */
   needsRegistry: boolean;
+  /** Check that the credentials to reach the cluster and registry are set (not when rendering). */
+  checkCredentials: boolean;
 }
 
 /** `llm-deploy:onprem`: an existing cluster reached through a kubeconfig, and a private registry. */
@@ -41,7 +43,7 @@ export function readOnPremSection(
       'remove one of the two',
     );
   }
-  if (!kubeconfigPath && !context.kubeconfigSecretSet) {
+  if (!kubeconfigPath && !context.kubeconfigSecretSet && context.checkCredentials) {
     r.problem(
       'kubeconfigPath',
       undefined,
@@ -121,8 +123,8 @@ function readRegistry(r: SectionReader, context: OnPremContext): OnPremSettings[
       r.problem(
         'registry',
         undefined,
-        'no registry to push the image to',
-        'set onprem.registry { server, repository, username } and the secret llm-deploy:registryPassword, or a prebuilt llm-deploy:image',
+        'no registry to push the image to and pull it from',
+        'set onprem.registry { server, repository, username } and the secret llm-deploy:registryPassword',
       );
     return undefined;
   }
@@ -157,7 +159,7 @@ function readRegistry(r: SectionReader, context: OnPremContext): OnPremSettings[
       `start it with ${server}/`,
     );
   }
-  if (context.needsRegistry && !context.registryPasswordSet) {
+  if (context.checkCredentials && !context.registryPasswordSet) {
     r.problems.push({
       key: 'llm-deploy:registryPassword',
       value: '(not set)',

@@ -32,7 +32,10 @@ export function projectKeys(all: Record<string, unknown>): RawConfig {
  * Validates a stack's config and returns it typed, or throws one StackConfigError that lists
  * every problem. Pure: the Pulumi program and the render script both call it.
  */
-export function parseStackConfig(raw: RawConfig): StackConfig {
+export function parseStackConfig(
+  raw: RawConfig,
+  purpose: 'deploy' | 'render' = 'deploy',
+): StackConfig {
   const r = new ConfigReader(raw);
   const problems: ConfigProblem[] = [];
   rejectUnknownKeys(raw, problems);
@@ -67,12 +70,17 @@ export function parseStackConfig(raw: RawConfig): StackConfig {
       ? readOnPremSection(raw.onprem, {
           kubeconfigSecretSet: secretsSet.kubeconfig,
           registryPasswordSet: secretsSet.registryPassword,
-          needsRegistry: !prebuiltImage,
+          needsRegistry: true,
+          checkCredentials: purpose === 'deploy',
         })
       : undefined;
   const addons = readAddons(r, service, onprem?.settings.ingressServiceType ?? 'LoadBalancer');
   problems.push(...r.problems, ...(onprem?.problems ?? []));
-  if (problems.length > 0) throw new StackConfigError(problems);
+  if (problems.length > 0)
+    throw new StackConfigError(
+      problems,
+      purpose === 'deploy' ? 'nothing was deployed' : 'nothing was rendered',
+    );
   const sections = Object.fromEntries(
     TARGETS.filter((t) => t !== 'onprem' && raw[SECTION_KEYS[t]] !== undefined).map((t) => [
       t,

@@ -24,6 +24,8 @@ export interface ServiceNames {
   /** Deployment, Service, ServiceAccount, PDB, autoscaler and NetworkPolicy. */
   workload: string;
   secret: string;
+  /** kubernetes.io/dockerconfigjson Secret the pods pull the image with. */
+  registrySecret: string;
   tlsSecret: string;
   cachePvc: string;
   /** ExternalName Service in the workload's namespace that points at the KEDA HTTP interceptor. */
@@ -34,6 +36,7 @@ export function serviceNames(name: string): ServiceNames {
   return {
     workload: name,
     secret: `${name}-secrets`,
+    registrySecret: `${name}-registry`,
     tlsSecret: `${name}-tls`,
     cachePvc: `${name}-model-cache`,
     interceptorService: `${name}-interceptor`,

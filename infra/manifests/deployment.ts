@@ -50,6 +50,7 @@ export function toDeployment(spec: InferenceSpec): IDeployment & { metadata: Obj
             fsGroup: RUN_AS_USER,
             seccompProfile: { type: 'RuntimeDefault' },
           },
+          ...(spec.pullSecret ? { imagePullSecrets: [{ name: names.registrySecret }] } : {}),
           containers: [toContainer(spec)],
           volumes: toVolumes(spec),
           ...(gpu ? { nodeSelector: spec.gpu.nodeSelector, tolerations: toTolerations(spec) } : {}),

@@ -26,14 +26,43 @@ export function toSecret<V>(spec: InferenceSpec, values: SecretValues<V>) {
   };
 }
 
-/** What a GitOps user must create before applying rendered YAML: the Secret's name and keys. */
-export function secretReference(spec: InferenceSpec): {
+/** Credentials the kubelet pulls the image with, in the Docker config format. */
+export function toRegistrySecret<V>(spec: InferenceSpec, dockerConfigJson: V) {
+  return {
+    apiVersion: 'v1' as const,
+    kind: 'Secret' as const,
+    metadata: objectMeta(spec, serviceNames(spec.service.name).registrySecret) as ObjectMeta,
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': dockerConfigJson },
+  };
+}
+
+/** The Docker config JSON for one registry login. */
+export function dockerConfigJson(server: string, username: string, password: string): string {
+  const auth = Buffer.from(`${username}:${password}`).toString('base64');
+  return JSON.stringify({ auths: { [server]: { username, password, auth } } });
+}
+
+export interface SecretReference {
   name: string;
-  namespace: string;
+  type: string;
   keys: string[];
-} {
+}
+
+/** What a GitOps user must create before applying rendered YAML: each Secret's name and keys. */
+export function secretReferences(spec: InferenceSpec): SecretReference[] {
+  const names = serviceNames(spec.service.name);
   const keys: string[] = [];
   if (spec.service.secrets.hfToken) keys.push(SECRET_KEYS.hfToken);
   if (spec.service.secrets.apiKeys) keys.push(SECRET_KEYS.apiKeys);
-  return { name: serviceNames(spec.service.name).secret, namespace: spec.service.namespace, keys };
+  const references: SecretReference[] = [];
+  if (keys.length > 0) references.push({ name: names.secret, type: 'Opaque', keys });
+  if (spec.pullSecret) {
+    references.push({
+      name: names.registrySecret,
+      type: 'kubernetes.io/dockerconfigjson',
+      keys: ['.dockerconfigjson'],
+    });
+  }
+  return references;
 }

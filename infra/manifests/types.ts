@@ -12,6 +12,8 @@ export interface InferenceSpec {
   /** StorageClass of the model cache PVC; undefined means the cluster default. */
   storageClassName?: string;
   managedBy: ManagedBy;
+  /** Pods pull through an imagePullSecret (a private registry the nodes have no credentials for). */
+  pullSecret: boolean;
 }
 
 export interface ObjectMeta {
