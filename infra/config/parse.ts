@@ -98,16 +98,20 @@ export function parseStackConfig(
   };
 }
 
+/** A misspelt secret key still holds a secret: never echo it. */
+function mayBeSecret(key: string, near: string | undefined): boolean {
+  const isSecretKey = (k: string | undefined) =>
+    k !== undefined && k in CONFIG_KEYS && 'secret' in CONFIG_KEYS[k as ConfigKey];
+  return isSecretKey(near) || /token|key|password|secret|kubeconfig|credential/i.test(key);
+}
+
 function rejectUnknownKeys(raw: RawConfig, problems: ConfigProblem[]): void {
   for (const key of Object.keys(raw)) {
     if (KNOWN_KEYS.includes(key)) continue;
     const near = closest(key, KNOWN_KEYS);
     problems.push({
       key: fullKey(key),
-      value:
-        key in CONFIG_KEYS && (CONFIG_KEYS[key as ConfigKey] as { secret?: true }).secret
-          ? '[secret]'
-          : JSON.stringify(raw[key]),
+      value: mayBeSecret(key, near) ? '[secret]' : JSON.stringify(raw[key]),
       why: 'is not a setting of llm-deploy',
       fix: near ? `did you mean ${fullKey(near)}?` : 'remove it; the README lists every key',
     });
