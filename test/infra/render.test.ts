@@ -125,7 +125,7 @@ describe('npm run render', () => {
     );
     const aws = cli(
       '--stack-file',
-      exampleStackFile('aws'),
+      stackWithSecrets('aws'),
       '--out',
       path.join(tmp, 'x'),
       '--image',
