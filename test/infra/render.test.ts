@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, stringify } from 'yaml';
+import { main } from '../../infra/render/cli';
 import { renderStack, writeRendered } from '../../infra/render/render';
 import { allSchemaErrors } from '../helpers/kube-schema';
 import {
@@ -109,7 +110,7 @@ describe('npm run render', () => {
       { cwd: REPO_ROOT, encoding: 'utf8' },
     );
 
-  test('writes the manifests of a stack', () => {
+  test('writes the manifests of a stack (a real process, as npm runs it)', () => {
     const out = path.join(tmp, 'cli');
     const result = cli('--stack-file', exampleStackFile('onprem-internal'), '--out', out);
     expect(result.stderr).toBe('');
@@ -118,12 +119,29 @@ describe('npm run render', () => {
   });
 
   test('says in one line what is wrong', () => {
-    const noImage = cli('--stack-file', stackWithSecrets('onprem'), '--out', path.join(tmp, 'x'));
-    expect(noImage.status).toBe(2);
-    expect(noImage.stderr).toBe(
-      'render: no image to render: pass --image registry/repo@sha256:<digest> or set llm-deploy:image in the stack\n',
+    const inProcess = (...args: string[]) => {
+      const written: string[] = [];
+      const spy = jest
+        .spyOn(process.stderr, 'write')
+        .mockImplementation((text) => written.push(String(text)) > 0);
+      try {
+        return { status: main(args), stderr: written.join('') };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const noImage = inProcess(
+      '--stack-file',
+      stackWithSecrets('onprem'),
+      '--out',
+      path.join(tmp, 'x'),
     );
-    const aws = cli(
+    expect(noImage).toEqual({
+      status: 2,
+      stderr:
+        'render: no image to render: pass --image registry/repo@sha256:<digest> or set llm-deploy:image in the stack\n',
+    });
+    const aws = inProcess(
       '--stack-file',
       stackWithSecrets('aws'),
       '--out',
@@ -134,10 +152,13 @@ describe('npm run render', () => {
     expect(aws.stderr).toBe(
       'render: llm-deploy:target = aws: render knows no aws platform yet (it lands with the platforms work); render an onprem stack\n',
     );
-    const missing = cli('--stack', 'nosuch', '--out', path.join(tmp, 'x'));
+    const missing = inProcess('--stack', 'nosuch', '--out', path.join(tmp, 'x'));
     expect(missing.stderr).toMatch(
       /^render: stack file .*Pulumi\.nosuch\.yaml does not exist; pass --stack <name>/,
     );
-    expect(cli('--out', 'x').status).toBe(2);
+    expect(inProcess('--out', 'x').status).toBe(2);
+    expect(inProcess('--stack', 'x', '--out', 'y', '--bogus').stderr).toMatch(
+      /^render: Unknown option '--bogus'/,
+    );
   });
 });

@@ -263,3 +263,19 @@ describe.each(['aws', 'gcp', 'edge'])('example stack %s (target not in this buil
     );
   });
 });
+
+test('a new image digest changes only the Deployment', async () => {
+  const again = await runProgram({
+    stack: 'onprem',
+    imageSalt: 'code change',
+    ...exampleStackConfig('onprem', ['apiKeys', 'hfToken', 'registryPassword']),
+  });
+  const inputsByName = (run: ProgramRun) =>
+    new Map(run.records.map((r) => [r.name, JSON.stringify(r.inputs)]));
+  const before = inputsByName(runs.onprem);
+  const after = inputsByName(again);
+  expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+  expect([...after.keys()].filter((name) => after.get(name) !== before.get(name))).toEqual([
+    'llm-prod-deployment',
+  ]);
+});
