@@ -45,7 +45,7 @@ export function deployOnCluster(platform: ClusterPlatform, inputs: StackInputs):
     settings: config.addons,
     gpu: platform.gpu,
     needsGpuPlugin: service.resources.gpus > 0 && !platform.provides.gpuDevicePlugin,
-    ingressClass: service.ingress?.className ?? 'nginx',
+    ingressClass: config.addons.ingressClass,
     ingressNamespace: service.ingressControllerNamespace,
   });
   const built = config.prebuiltImage

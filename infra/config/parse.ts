@@ -166,5 +166,6 @@ function readAddons(
     interceptorWaitSeconds: service.modelLoadSeconds,
     interceptorResponseSeconds: service.ingress?.requestTimeoutSeconds ?? 600,
     ingressServiceType,
+    ingressClass: r.string('ingressClass'),
   };
 }

@@ -86,6 +86,8 @@ export interface AddonSettings {
   interceptorWaitSeconds: number;
   interceptorResponseSeconds: number;
   ingressServiceType: 'LoadBalancer' | 'NodePort';
+  /** IngressClass ingress-nginx is installed under (and the ClusterIssuer solves through). */
+  ingressClass: string;
 }
 
 export interface GpuTaint {
