@@ -23,7 +23,7 @@ bash test/container/prerequisites.sh
 step "base image"
 docker/make-base-image.sh "$LLM_DEPLOY_TEST_BASE_IMAGE"
 
-build=(podman build --format docker --network host --build-arg "BASE_IMAGE=$LLM_DEPLOY_TEST_BASE_IMAGE")
+build=(podman build --format docker --network host --jobs 2 --build-arg "BASE_IMAGE=$LLM_DEPLOY_TEST_BASE_IMAGE")
 step "build docker/Dockerfile"
 "${build[@]}" -f docker/Dockerfile -t "$LLM_DEPLOY_TEST_IMAGE" . >"$CONTAINER_TEST_DIR/build.log" 2>&1 || {
   tail -n 60 "$CONTAINER_TEST_DIR/build.log"
