@@ -1,5 +1,5 @@
 // The container checks (npm run test:container, after test/container/run.sh has built the image)
-// and the Dockerfile lint. Serial: they share podman's storage and two CPU cores.
+// and the Dockerfile lint, two files at a time (podman's storage locks keep them apart).
 const { join } = require('node:path');
 const base = require('../../jest.config.js');
 
@@ -10,5 +10,5 @@ module.exports = {
   roots: ['<rootDir>/test/container', '<rootDir>/test/docker'],
   testMatch: ['**/*.container.ts', '**/test/docker/**/*.test.ts'],
   testTimeout: 600000,
-  maxWorkers: 1,
+  maxWorkers: 2,
 };

@@ -3,10 +3,13 @@
 # configuration it runs with into $CONTAINER_TEST_DIR/conf. Idempotent: installs only what is
 # missing and rewrites the config files each time. The system's own containers configuration is
 # left alone: test/container/env.sh points podman, buildah and skopeo at these files instead.
+#
+#   prerequisites.sh [PACKAGE...]    default: all of them
 set -euo pipefail
 : "${CONTAINER_TEST_DIR:?source test/container/env.sh first}"
 
-packages=(podman buildah runc skopeo docker-registry debootstrap)
+packages=("$@")
+[ ${#packages[@]} -gt 0 ] || packages=(podman buildah runc skopeo docker-registry debootstrap)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -15,8 +18,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "installing ${missing[*]}"
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  mkdir -p "$CONTAINER_TEST_DIR"
+  stamp="$CONTAINER_TEST_DIR/apt-updated"
+  if [ -z "$(find "$stamp" -mmin -60 2>/dev/null)" ]; then
+    $sudo apt-get update -qq && touch "$stamp"
+  fi
+  # Unsafe I/O: dpkg skips its fsyncs; an interrupted install is simply run again.
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    -o Dpkg::Options::=--force-unsafe-io "${missing[@]}" >/dev/null
 fi
 
 conf="$CONTAINER_TEST_DIR/conf"

@@ -18,10 +18,22 @@ step() { echo "== $* ($((SECONDS - started)) s)"; }
 }
 [ "$(id -u)" -eq 0 ] || echo "warning: not root; rootless podman needs subuid/subgid ranges" >&2
 
-step "prerequisites"
+# debootstrap first: the base image's root filesystem is made while podman and the rest install.
+step "prerequisites and base image"
+bash test/container/prerequisites.sh debootstrap
+base_rootfs=""
+if ! { command -v podman >/dev/null && podman image exists "$LLM_DEPLOY_TEST_BASE_IMAGE"; }; then
+  base_rootfs="$CONTAINER_TEST_DIR/base-rootfs.tar"
+  docker/make-base-rootfs.sh "$base_rootfs" >"$CONTAINER_TEST_DIR/base-rootfs.log" 2>&1 &
+  rootfs_job=$!
+fi
 bash test/container/prerequisites.sh
-step "base image"
-docker/make-base-image.sh "$LLM_DEPLOY_TEST_BASE_IMAGE"
+if [ -n "$base_rootfs" ]; then
+  wait "$rootfs_job" || { cat "$CONTAINER_TEST_DIR/base-rootfs.log"; exit 1; }
+  cat "$CONTAINER_TEST_DIR/base-rootfs.log"
+fi
+BASE_ROOTFS="$base_rootfs" docker/make-base-image.sh "$LLM_DEPLOY_TEST_BASE_IMAGE"
+rm -f "$base_rootfs"
 
 build=(podman build --format docker --network host --jobs 2 --build-arg "BASE_IMAGE=$LLM_DEPLOY_TEST_BASE_IMAGE")
 step "build docker/Dockerfile"
@@ -44,5 +56,5 @@ podman build --format docker --network host --build-arg "NODE_IMAGE=$LLM_DEPLOY_
 }
 
 step "checks"
-npx jest --config test/container/jest.config.js --runInBand
+npx jest --config test/container/jest.config.js
 step "container test passed"
