@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { podman, testImage } from '../helpers/podman';
@@ -25,6 +25,7 @@ beforeAll(async () => {
   registry = spawn('docker-registry', ['serve', join(dir, 'conf', 'registry.yml')], {
     stdio: ['ignore', log, log],
   });
+  closeSync(log);
   const deadline = Date.now() + 30_000;
   while (!(await registryAnswers())) {
     if (Date.now() > deadline || registry.exitCode !== null) {

@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -84,17 +84,15 @@ async function download(
   }
   await mkdir(dirname(path), { recursive: true });
   const partial = `${path}.partial`;
-  const counter = { bytes: 0 };
   try {
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    body.on('data', (chunk: Buffer) => (counter.bytes += chunk.length));
     await pipeline(body, createWriteStream(partial));
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
     throw new ModelLoadError(`downloading ${url} failed: ${firstLine(error)}`);
   }
-  return counter.bytes;
+  return (await stat(path)).size;
 }
 
 function firstLine(error: unknown): string {
