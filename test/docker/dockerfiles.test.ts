@@ -92,7 +92,7 @@ describe.each(FILES)('%s', (file) => {
       deps: /^\/app\/(node_modules|inference)$/,
       'cuda-deps': /^\/app\/(node_modules|inference)$/,
       build: /^\/app\/inference\/(dist\/src|bin)$/,
-      model: /^\/model$/,
+      model: /^\/out\/$/,
       node: /^\/usr\/local\/bin\/node$/,
     };
     const unexpected = copies.filter((t) => {

@@ -1,5 +1,8 @@
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 
 const execFileAsync = promisify(execFile);
 
@@ -92,4 +95,44 @@ export async function freePort(): Promise<number> {
       server.close(() => (typeof address === 'object' && address ? done(address.port) : fail()));
     });
   });
+}
+
+/** `podman save` as an OCI layout in `dir`: the paths of its layer blobs (in order) and all blobs. */
+export async function saveImage(
+  image: string,
+  dir: string,
+): Promise<{ layers: string[]; blobs: string[] }> {
+  await podman(['save', '--format', 'oci-dir', '-o', dir, image], { timeoutMs: 300_000 });
+  const blob = (digest: string) => join(dir, 'blobs', ...digest.split(':'));
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as {
+    manifests: { digest: string }[];
+  };
+  const manifest = JSON.parse(readFileSync(blob(index.manifests[0].digest), 'utf8')) as {
+    layers: { digest: string }[];
+  };
+  const all = join(dir, 'blobs', 'sha256');
+  return {
+    layers: manifest.layers.map((layer) => blob(layer.digest)),
+    blobs: readdirSync(all).map((name) => join(all, name)),
+  };
+}
+
+/** A blob's bytes, gunzipped when it is a compressed layer. */
+export function blobBytes(path: string): Buffer {
+  const bytes = readFileSync(path);
+  return bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes;
+}
+
+/** A layer's entries, as GNU tar lists them: name and modification time. */
+export async function layerEntries(path: string): Promise<{ name: string; mtime: string }[]> {
+  const { stdout } = await execFileAsync('tar', ['-tv', '--full-time', '-f', path], {
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const fields = line.split(/\s+/);
+      return { name: fields.slice(5).join(' '), mtime: `${fields[3]} ${fields[4]}` };
+    });
 }
