@@ -32,8 +32,6 @@ const RESOLVE = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/;
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: HubRequest[] = [];
   const server = createServer((req, res) => {
-    // No keep-alive: a client reusing a socket the server is closing fails with "fetch failed".
-    res.setHeader('connection', 'close');
     requests.push({
       method: req.method ?? '',
       path: req.url ?? '',
@@ -55,6 +53,10 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       else createReadStream(file).pipe(res);
     }
   });
+  // Keep-alive like the real Hub, and long: a client reusing a socket the server is just closing
+  // fails with "fetch failed", and a server that closes after each response can trip undici's
+  // assert(!this.paused) while the client is still writing a body to disk (nodejs/undici#5360).
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const { port } = server.address() as AddressInfo;
   return {
