@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
 import { registerOpenAIRoutes } from './api/openai/routes';
+import { registerPlaygroundRoutes } from './api/playground/routes';
 import type { Metrics } from './api/metrics/metrics';
 import type { ServerConfig } from './config';
 import { protocolOf, sendError, toHttpError } from './http/errors';
@@ -48,5 +49,6 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
   registerRequestMetrics(app, deps.metrics);
   registerHealthRoutes(app, deps.lifecycle);
   registerOpenAIRoutes(app, deps);
+  await registerPlaygroundRoutes(app, deps);
   return app;
 }

@@ -33,6 +33,7 @@ const schema = z.object({
   PREDICTION_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(600),
   MAX_STORED_PREDICTIONS: integer(1, 1_000_000).default(1000),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600).default(25),
+  PLAYGROUND: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -94,6 +95,8 @@ function toConfig(c: z.output<typeof schema>) {
     },
     predictions: { ttlSeconds: c.PREDICTION_TTL_SECONDS, maxStored: c.MAX_STORED_PREDICTIONS },
     shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
+    /** The web playground (/playground, /docs, /v1/llm-deploy/info); off leaves the APIs only. */
+    playground: c.PLAYGROUND,
     logLevel: c.LOG_LEVEL,
   };
 }
