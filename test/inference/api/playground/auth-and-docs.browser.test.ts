@@ -1,0 +1,127 @@
+import type { FastifyInstance } from 'fastify';
+import type { Page } from 'playwright-core';
+import { createApp } from '../../../../inference/src/app';
+import { loadConfig } from '../../../../inference/src/config';
+import type { RunningServer } from '../../../../inference/src/server';
+import { launchChromium, seriousAxeViolations, type TestBrowser } from '../../../helpers/browser';
+import { startTestServer, TINY_MODEL } from '../../../helpers/server';
+import { lastAnswer, openPlayground, setParams, snippetFor, waitForAnswerState } from './page';
+
+const KEY = 'sk-test-4f9c2a7e';
+
+let server: RunningServer;
+let browser: TestBrowser;
+/** The same app on the same loaded model, behind a Bearer check as API_KEYS will add. */
+let gated: FastifyInstance;
+let gatedUrl: string;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
+  gated = await createApp({
+    config: loadConfig({}, { MODEL: TINY_MODEL }),
+    lifecycle: server.lifecycle,
+    metrics: server.metrics,
+  });
+  // What API-key auth does, in a few lines: routes marked public stay open, the rest need the key.
+  gated.addHook('preHandler', async (request, reply) => {
+    const open = (request.routeOptions.config as { public?: boolean }).public === true;
+    if (open || request.headers.authorization === `Bearer ${KEY}`) return;
+    return reply.code(401).send({
+      error: {
+        message: 'missing or invalid API key',
+        type: 'authentication_error',
+        param: null,
+        code: 'invalid_api_key',
+      },
+    });
+  });
+  gatedUrl = await gated.listen({ host: '127.0.0.1', port: 0 });
+}, 120_000);
+
+afterAll(async () => {
+  await gated?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+test('with an API key required: without it a clear message, with it an answer; the key stays out of links and snippets', async () => {
+  const page = await browser.context.newPage();
+  await openPlayground(page, `${gatedUrl}/playground`);
+  await page.getByLabel('Message').fill('Hello there');
+  await setParams(page, { max_tokens: 6 });
+  await page.getByRole('button', { name: 'Send' }).click();
+  await waitForAnswerState(page, ['error']);
+  const alert = page.getByRole('alert');
+  await expect(alert.textContent()).resolves.toBe(
+    'This endpoint needs an API key (401). Enter it in the API key field in Settings.',
+  );
+  const keyField = page.getByLabel('API key');
+  expect(await keyField.isVisible()).toBe(true);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
+  // The message is back in the box for another try.
+  expect(await page.getByLabel('Message').inputValue()).toBe('Hello there');
+  expect(await seriousAxeViolations(page)).toEqual([]);
+
+  await keyField.fill('sk-wrong');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await waitForAnswerState(page, ['error']);
+  await expect(alert.textContent()).resolves.toMatch(/^The API key was not accepted \(401\)/);
+
+  await keyField.fill(KEY);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await waitForAnswerState(page, ['done', 'error']);
+  const answer = await lastAnswer(page);
+  expect(answer.state).toBe('done');
+  expect(answer.stats).toMatch(/ 6 tokens · hit max tokens$/);
+  expect(await alert.isHidden()).toBe(true);
+
+  const curl = await snippetFor(page, 'curl');
+  expect(curl).toContain('-H "Authorization: Bearer $LLM_DEPLOY_API_KEY"');
+  const texts = [
+    curl,
+    await snippetFor(page, 'JavaScript (openai)'),
+    await snippetFor(page, 'JavaScript (replicate)'),
+    await snippetFor(page, 'Python (openai)'),
+  ];
+  for (const text of texts) {
+    expect(text).toContain('LLM_DEPLOY_API_KEY');
+    expect(text).not.toContain(KEY);
+  }
+  await page.getByRole('button', { name: 'Copy share link' }).click();
+  expect(await page.getByLabel('Share link').inputValue()).not.toContain(KEY);
+  const stored = await page.evaluate(() =>
+    JSON.stringify([{ ...localStorage }, { ...sessionStorage }, document.cookie, location.href]),
+  );
+  expect(stored).not.toContain(KEY);
+  await page.close();
+});
+
+test('/docs renders the OpenAPI document with Swagger UI, every file from this server', async () => {
+  const page: Page = await browser.context.newPage();
+  const origins = new Set<string>();
+  page.on('request', (request) => origins.add(new URL(request.url()).origin));
+  // /openapi.json comes with Cog's routes; until those are on this branch, serve a small document.
+  const own = await fetch(`${server.url}/openapi.json`);
+  if (own.status === 404) {
+    await page.route('**/openapi.json', (route) =>
+      route.fulfill({ json: MINIMAL_OPENAPI, headers: { 'Access-Control-Allow-Origin': '*' } }),
+    );
+  }
+  await page.goto(`${server.url}/docs`);
+  await page.locator('.opblock-summary-path').first().waitFor();
+  const paths = await page.locator('.opblock-summary-path').allTextContents();
+  expect(paths.length).toBeGreaterThan(0);
+  if (own.status === 404) expect(paths.map((p) => p.trim())).toContain('/v1/chat/completions');
+  expect([...origins]).toEqual([server.url]);
+  await page.close();
+});
+
+const MINIMAL_OPENAPI = {
+  openapi: '3.0.2',
+  info: { title: 'llm-deploy', version: '0.1.0' },
+  paths: {
+    '/v1/chat/completions': {
+      post: { summary: 'Chat completion', responses: { '200': { description: 'OK' } } },
+    },
+  },
+};
