@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fastifySwaggerUi, type FastifySwaggerUiOptions } from '@fastify/swagger-ui';
 import type { FastifyInstance } from 'fastify';
+import { sendError } from '../../http/errors';
 
 /** Where the endpoint publishes its OpenAPI document (Cog's convention). */
 export const OPENAPI_URL = '/openapi.json';
@@ -13,11 +14,8 @@ export const OPENAPI_URL = '/openapi.json';
  * function inside our own scope it needs no such thing.
  */
 export async function registerApiDocs(app: FastifyInstance): Promise<void> {
+  // Its own scope: the plugin decorates the instance it is given.
   await app.register(async (scope) => {
-    // Docs are public like the page; routes registered by the plugin get the same route config.
-    scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, protocol: 'plain', public: true };
-    });
     await swaggerUi(scope, {
       routePrefix: '/docs',
       // Swagger UI fetches `urls` (through its top bar) instead of the plugin's own /docs/json.
@@ -31,7 +29,9 @@ export async function registerApiDocs(app: FastifyInstance): Promise<void> {
         // The plugin's /docs/json and /docs/yaml would read @fastify/swagger's document.
         onRequest: async (request, reply) => {
           const path = request.url.split('?')[0].replace(/\/$/, '');
-          if (path === '/docs/json' || path === '/docs/yaml') return reply.redirect(OPENAPI_URL);
+          if (path !== '/docs/json' && path !== '/docs/yaml') return;
+          const message = `the OpenAPI document is at ${OPENAPI_URL}`;
+          return sendError(reply, { status: 404, type: 'not_found', message }, 'plain');
         },
       },
     });

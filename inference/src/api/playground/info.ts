@@ -3,7 +3,7 @@ import { SERVER_VERSION } from '../../version';
 /** The AI disclosure the playground always shows, and clients may show too. */
 export const AI_DISCLOSURE = 'You are talking to an AI model';
 
-/** GET /v1/llm-deploy/info: what the playground shows and needs before the first request. */
+/** GET /playground/info: what the playground shows and needs before the first request. */
 export interface EndpointInfo {
   /** The name clients put in OpenAI's `model` field. */
   model: string;

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ServerConfig } from '../../config';
+import type { ApiKeys } from '../../http/api-keys';
+import { routeConfig } from '../../http/route-config';
 import { registerApiDocs } from './docs';
 import { endpointInfo } from './info';
 
@@ -40,41 +42,42 @@ export function sendPlaygroundPage(reply: FastifyReply): FastifyReply {
 
 export interface PlaygroundDeps {
   config: ServerConfig;
-  /** True when the API asks for `Authorization: Bearer <key>`; the page then asks for a key. */
-  requiresApiKey?: boolean;
+  /** Whether the API asks for `Authorization: Bearer <key>` (the page then asks for a key). */
+  apiKeys: Pick<ApiKeys, 'enabled'>;
 }
 
-const publicPage = { config: { protocol: 'plain', public: true } } as const;
+/**
+ * The page, and the info it needs before anyone has entered a key (whether a key is needed, and
+ * what the page shows anyway). Assets and docs are public through auth's static-shell rule.
+ */
+const publicPage = routeConfig({ protocol: 'plain', access: 'public' });
 
 /**
  * The web playground at /playground (its assets under /playground/assets/), interactive API docs
- * at /docs, and GET /v1/llm-deploy/info, which the page reads at start. Nothing is registered
+ * at /docs, and GET /playground/info, which the page reads at start. Nothing is registered
  * when the config turns the playground off.
  */
 export async function registerPlaygroundRoutes(
   app: FastifyInstance,
-  { config, requiresApiKey = false }: PlaygroundDeps,
+  { config, apiKeys }: PlaygroundDeps,
 ): Promise<void> {
   if (!config.playground) return;
-  const info = endpointInfo({
-    servedModelName: config.servedModelName,
-    maxNewTokens: config.limits.maxNewTokens,
-    requiresApiKey,
-  });
-  app.get('/v1/llm-deploy/info', publicPage, async () => info);
+  app.get('/playground/info', publicPage, async () =>
+    endpointInfo({
+      servedModelName: config.servedModelName,
+      maxNewTokens: config.limits.maxNewTokens,
+      // Asked each time: keys can appear or go when API_KEYS_FILE changes.
+      requiresApiKey: apiKeys.enabled,
+    }),
+  );
   app.get('/playground', publicPage, async (_request, reply) => sendPlaygroundPage(reply));
-  await app.register(async (scope) => {
-    scope.addHook('onRoute', (route) => {
-      route.config = { ...route.config, ...publicPage.config };
-    });
-    await scope.register(fastifyStatic, {
-      root: join(STATIC_DIR, 'assets'),
-      prefix: '/playground/assets/',
-      decorateReply: false,
-      index: false,
-      cacheControl: true,
-      maxAge: '1h',
-    });
+  await app.register(fastifyStatic, {
+    root: join(STATIC_DIR, 'assets'),
+    prefix: '/playground/assets/',
+    decorateReply: false,
+    index: false,
+    cacheControl: true,
+    maxAge: '1h',
   });
   await registerApiDocs(app);
 }

@@ -1,52 +1,32 @@
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { createApp } from '../../../../inference/src/app';
-import { loadConfig } from '../../../../inference/src/config';
 import type { RunningServer } from '../../../../inference/src/server';
 import { launchChromium, seriousAxeViolations, type TestBrowser } from '../../../helpers/browser';
-import { startTestServer, TINY_MODEL } from '../../../helpers/server';
+import { startTestServer } from '../../../helpers/server';
 import { lastAnswer, openPlayground, setParams, snippetFor, waitForAnswerState } from './page';
 
 const KEY = 'sk-test-4f9c2a7e';
 
 let server: RunningServer;
 let browser: TestBrowser;
-/** The same app on the same loaded model, behind a Bearer check as API_KEYS will add. */
-let gated: FastifyInstance;
-let gatedUrl: string;
 
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startTestServer(), launchChromium()]);
-  gated = await createApp({
-    config: loadConfig({}, { MODEL: TINY_MODEL }),
-    lifecycle: server.lifecycle,
-    metrics: server.metrics,
-  });
-  // What API-key auth does, in a few lines: routes marked public stay open, the rest need the key.
-  gated.addHook('preHandler', async (request, reply) => {
-    const open = (request.routeOptions.config as { public?: boolean }).public === true;
-    if (open || request.headers.authorization === `Bearer ${KEY}`) return;
-    return reply.code(401).send({
-      error: {
-        message: 'missing or invalid API key',
-        type: 'authentication_error',
-        param: null,
-        code: 'invalid_api_key',
-      },
-    });
-  });
-  gatedUrl = await gated.listen({ host: '127.0.0.1', port: 0 });
+  [server, browser] = await Promise.all([
+    startTestServer({ API_KEYS: `${KEY},sk-other-key` }),
+    launchChromium(),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
-  await gated?.close();
   await browser?.close();
   await server?.close();
 });
 
 test('with an API key required: without it a clear message, with it an answer; the key stays out of links and snippets', async () => {
   const page = await browser.context.newPage();
-  await openPlayground(page, `${gatedUrl}/playground`);
+  await openPlayground(page, `${server.url}/playground`);
+  // The info says a key is needed: the field is there from the start.
+  const keyField = page.getByLabel('API key');
+  expect(await keyField.isVisible()).toBe(true);
   await page.getByLabel('Message').fill('Hello there');
   await setParams(page, { max_tokens: 6 });
   await page.getByRole('button', { name: 'Send' }).click();
@@ -55,8 +35,6 @@ test('with an API key required: without it a clear message, with it an answer; t
   await expect(alert.textContent()).resolves.toBe(
     'This endpoint needs an API key (401). Enter it in the API key field in Settings.',
   );
-  const keyField = page.getByLabel('API key');
-  expect(await keyField.isVisible()).toBe(true);
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
   // The message is back in the box for another try.
   expect(await page.getByLabel('Message').inputValue()).toBe('Hello there');
@@ -102,7 +80,7 @@ test('/docs renders the OpenAPI document with Swagger UI, every file from this s
   page.on('request', (request) => origins.add(new URL(request.url()).origin));
   // /openapi.json comes with Cog's routes; until those are on this branch, serve a small document.
   const own = await fetch(`${server.url}/openapi.json`);
-  if (own.status === 404) {
+  if (own.status !== 200) {
     await page.route('**/openapi.json', (route) =>
       route.fulfill({ json: MINIMAL_OPENAPI, headers: { 'Access-Control-Allow-Origin': '*' } }),
     );
@@ -111,7 +89,7 @@ test('/docs renders the OpenAPI document with Swagger UI, every file from this s
   await page.locator('.opblock-summary-path').first().waitFor();
   const paths = await page.locator('.opblock-summary-path').allTextContents();
   expect(paths.length).toBeGreaterThan(0);
-  if (own.status === 404) expect(paths.map((p) => p.trim())).toContain('/v1/chat/completions');
+  if (own.status !== 200) expect(paths.map((p) => p.trim())).toContain('/v1/chat/completions');
   expect([...origins]).toEqual([server.url]);
   await page.close();
 });

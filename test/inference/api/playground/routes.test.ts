@@ -9,6 +9,8 @@ import {
 } from '../../../../inference/src/api/playground/routes';
 import { createApp } from '../../../../inference/src/app';
 import { loadConfig } from '../../../../inference/src/config';
+import { ApiKeys } from '../../../../inference/src/http/api-keys';
+import { RateLimiter } from '../../../../inference/src/http/rate-limit';
 import { Lifecycle } from '../../../../inference/src/lifecycle';
 import { SERVER_VERSION } from '../../../../inference/src/version';
 
@@ -16,7 +18,14 @@ import { SERVER_VERSION } from '../../../../inference/src/version';
 async function appWith(env: Record<string, string> = {}): Promise<FastifyInstance> {
   const config = loadConfig({}, { MODEL: 'acme/chat-model', ...env });
   const metrics = new Metrics({ running: () => 0, waiting: () => 0 });
-  return createApp({ config, lifecycle: new Lifecycle(), metrics });
+  const { app } = await createApp({
+    config,
+    lifecycle: new Lifecycle(),
+    metrics,
+    apiKeys: new ApiKeys(config.auth.keys, undefined),
+    rateLimiter: new RateLimiter(0, 0),
+  });
+  return app;
 }
 
 describe('playground on (the default)', () => {
@@ -61,8 +70,8 @@ describe('playground on (the default)', () => {
     expect(seen).toContain('/playground/assets/sse.js');
   });
 
-  test('GET /v1/llm-deploy/info: model, Replicate name, version, key requirement, disclosure', async () => {
-    const res = await app.inject({ url: '/v1/llm-deploy/info' });
+  test('GET /playground/info: model, Replicate name, version, key requirement, disclosure', async () => {
+    const res = await app.inject({ url: '/playground/info' });
     expect(res.json()).toEqual({
       model: 'acme/chat-model',
       replicateModel: 'acme/chat-model',
@@ -83,8 +92,8 @@ describe('playground on (the default)', () => {
     const init = await app.inject({ url: '/docs/static/swagger-initializer.js' });
     expect(init.body).toContain('"/openapi.json"');
     const json = await app.inject({ url: '/docs/json' });
-    expect(json.statusCode).toBe(302);
-    expect(json.headers.location).toBe('/openapi.json');
+    expect(json.statusCode).toBe(404);
+    expect(json.json().detail).toBe('the OpenAPI document is at /openapi.json');
   });
 });
 
@@ -95,7 +104,7 @@ test('PLAYGROUND=false: no page, assets, docs or info; the APIs stay', async () 
     '/playground/assets/main.js',
     '/docs',
     '/docs/static/swagger-ui-bundle.js',
-    '/v1/llm-deploy/info',
+    '/playground/info',
   ]) {
     expect({ url, status: (await app.inject({ url })).statusCode }).toEqual({ url, status: 404 });
   }
@@ -107,11 +116,31 @@ test('PLAYGROUND accepts only a boolean, and says so', () => {
   expect(() => loadConfig({}, { PLAYGROUND: 'maybe' })).toThrow(/^PLAYGROUND \("maybe"\): /);
 });
 
-test('requiresApiKey reaches the info the page reads', async () => {
+test('with API_KEYS: info says a key is needed, and page, assets, info and docs stay public', async () => {
+  const app = await appWith({ API_KEYS: 'sk-one,sk-two' });
+  const info = await app.inject({ url: '/playground/info' });
+  expect(info.statusCode).toBe(200);
+  expect(info.json().requiresApiKey).toBe(true);
+  for (const url of [
+    '/playground',
+    '/playground/assets/main.js',
+    '/docs',
+    '/docs/static/index.css',
+  ])
+    expect({ url, status: (await app.inject({ url })).statusCode }).toEqual({ url, status: 200 });
+  expect((await app.inject({ url: '/v1/models' })).statusCode).toBe(401);
+  await app.close();
+});
+
+test('requiresApiKey follows the keys as they change (API_KEYS_FILE rotation)', async () => {
   const app = Fastify();
-  await registerPlaygroundRoutes(app, { config: loadConfig({}, {}), requiresApiKey: true });
-  const info = (await app.inject({ url: '/v1/llm-deploy/info' })).json();
-  expect(info.requiresApiKey).toBe(true);
+  const keys = { enabled: false };
+  await registerPlaygroundRoutes(app, { config: loadConfig({}, {}), apiKeys: keys });
+  const requires = async () =>
+    (await app.inject({ url: '/playground/info' })).json().requiresApiKey;
+  expect(await requires()).toBe(false);
+  keys.enabled = true;
+  expect(await requires()).toBe(true);
   await app.close();
 });
 

@@ -32,9 +32,9 @@ async function errorFrom(response) {
   return new EndpointError(response.status, message, response.headers.get('Retry-After'));
 }
 
-/** GET /v1/llm-deploy/info: model name, version, whether a key is needed. */
+/** GET /playground/info: model name, version, whether a key is needed. */
 export async function fetchInfo(apiKey) {
-  const response = await fetch('/v1/llm-deploy/info', { headers: headers(apiKey) });
+  const response = await fetch('/playground/info', { headers: headers(apiKey) });
   if (!response.ok) throw await errorFrom(response);
   return response.json();
 }

@@ -9,7 +9,7 @@ import { decodeRate, Transcript } from './transcript.js';
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
 const state = {
-  /** GET /v1/llm-deploy/info, once it answered. */
+  /** GET /playground/info, once it answered. */
   info: null,
   /** The API key lives in this variable only: not in storage, URLs or snippets. */
   apiKey: '',
