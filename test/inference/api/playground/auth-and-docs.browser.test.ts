@@ -29,20 +29,21 @@ test('with an API key required: without it a clear message, with it an answer; t
   expect(await keyField.isVisible()).toBe(true);
   await page.getByLabel('Message').fill('Hello there');
   await setParams(page, { max_tokens: 6 });
-  await page.getByRole('button', { name: 'Send' }).click();
-  await waitForAnswerState(page, ['error']);
   const alert = page.getByRole('alert');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await alert.waitFor({ state: 'visible' });
   await expect(alert.textContent()).resolves.toBe(
     'This endpoint needs an API key (401). Enter it in the API key field in Settings.',
   );
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('api-key');
-  // The message is back in the box for another try.
+  // Nothing was answered: the message is back in the box for another try, not in the transcript.
   expect(await page.getByLabel('Message').inputValue()).toBe('Hello there');
+  expect(await page.locator('.msg').count()).toBe(0);
   expect(await seriousAxeViolations(page)).toEqual([]);
 
   await keyField.fill('sk-wrong');
   await page.getByRole('button', { name: 'Send' }).click();
-  await waitForAnswerState(page, ['error']);
+  await alert.waitFor({ state: 'visible' });
   await expect(alert.textContent()).resolves.toMatch(/^The API key was not accepted \(401\)/);
 
   await keyField.fill(KEY);

@@ -150,6 +150,31 @@ test('Stop ends a long generation early and frees the server slot at once', asyn
   expect(performance.now() - started).toBeLessThan(5000);
 });
 
+test('a busy server: the page says so, and when to retry', async () => {
+  // Another client holds the only slot (and the queue is zero places long).
+  const other = new AbortController();
+  const held = await fetch(`${server.url}/v1/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ model: 'tiny', prompt: 'Hold', max_tokens: 400, stream: true }),
+    signal: other.signal,
+  });
+  await held.body!.getReader().read();
+  await page.getByLabel('Message').fill('Are you there?');
+  await page.getByRole('button', { name: 'Send' }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor({ state: 'visible' });
+  await expect(alert.textContent()).resolves.toMatch(
+    /^The server is busy \(429\): the server is at capacity .*retry after \d+ s$/,
+  );
+  other.abort();
+  await page.getByRole('button', { name: 'Clear' }).click();
+  // Chromium logs the refused request; that one is expected here.
+  const expected = pageErrors.findIndex((e) => e.includes('status of 429'));
+  expect(expected).toBeGreaterThanOrEqual(0);
+  pageErrors.splice(expected, 1);
+});
+
 test('a share link carries the inputs (in the fragment) and restores them', async () => {
   await page.getByLabel('Single prompt').check();
   await page.getByLabel('Prompt', { exact: true }).fill("Once upon a time, a llama's day");

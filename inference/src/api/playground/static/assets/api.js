@@ -75,8 +75,9 @@ export function explain(error, apiKeyEntered) {
     }
     if (error.status === 403) return `Not allowed with this API key (403): ${error.message}`;
     if (error.status === 429) {
-      const wait = error.retryAfter ? ` Try again in ${error.retryAfter} s.` : '';
-      return `The server is busy (429): ${error.message}.${wait}`;
+      const says = /retry/i.test(error.message);
+      const wait = error.retryAfter && !says ? `; try again in ${error.retryAfter} s` : '';
+      return `The server is busy (429): ${error.message}${wait}`;
     }
     return `The request failed (${error.status}): ${error.message}`;
   }

@@ -118,15 +118,18 @@ async function send() {
         }
       : { path: '/v1/completions', body: { model: state.info.model, prompt: text } };
   Object.assign(request.body, form.samplingParams());
-  transcript.addPrompt(mode === 'chat' ? 'You' : 'Prompt', text);
+  const shown = transcript.addPrompt(mode === 'chat' ? 'You' : 'Prompt', text);
   if (mode === 'chat') /** @type {HTMLTextAreaElement} */ ($('prompt')).value = '';
   const answer = transcript.startAnswer(mode === 'chat' ? 'AI model' : 'Completion (AI model)');
   const outcome = await generate(request, answer);
   // Cleared (or switched mode) while it ran: this turn belongs to no conversation any more.
   if (!answer.element.isConnected) return;
-  if (mode === 'chat') {
-    if (outcome === 'error') /** @type {HTMLTextAreaElement} */ ($('prompt')).value = text;
-    else state.history.push(userTurn, { role: 'assistant', content: answer.text });
+  if (outcome === 'error') {
+    // Nothing came back (a 401, a 429, no network): the message goes back to the box to retry.
+    if (answer.text === '') transcript.remove(shown, answer.element);
+    if (mode === 'chat') /** @type {HTMLTextAreaElement} */ ($('prompt')).value = text;
+  } else if (mode === 'chat') {
+    state.history.push(userTurn, { role: 'assistant', content: answer.text });
   }
   renderSnippet();
 }

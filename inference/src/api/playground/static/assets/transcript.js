@@ -10,11 +10,18 @@ export class Transcript {
     this.container.replaceChildren(this.emptyHint);
   }
 
-  /** @param {string} label @param {string} text */
+  /** @param {string} label @param {string} text @returns {HTMLElement} */
   addPrompt(label, text) {
     const { element, body } = this.message('user', label);
     body.textContent = text;
     this.append(element);
+    return element;
+  }
+
+  /** Takes back messages (a request that failed before any answer), hint included when empty. */
+  remove(...elements) {
+    for (const element of elements) element.remove();
+    if (this.container.childElementCount === 0) this.container.append(this.emptyHint);
   }
 
   /** @param {string} label @returns {AnswerView} */
