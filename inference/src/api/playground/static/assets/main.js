@@ -141,6 +141,7 @@ async function generate(request, answer) {
   setStatus('Generating…');
   const startedAt = performance.now();
   let firstAt = null;
+  let lastAt = null;
   let deltas = 0;
   let usage = null;
   let reason = null;
@@ -153,7 +154,8 @@ async function generate(request, answer) {
     });
     for await (const event of events) {
       if (event.type === 'delta') {
-        firstAt ??= performance.now();
+        lastAt = performance.now();
+        firstAt ??= lastAt;
         deltas++;
         answer.append(event.text);
       } else if (event.type === 'finish') reason = event.reason;
@@ -172,13 +174,13 @@ async function generate(request, answer) {
   } finally {
     setRunning(null);
   }
-  const endAt = performance.now();
   // A stopped answer gets no usage chunk; each delta is about one token.
   const tokens = usage?.completion_tokens ?? deltas;
   answer.finish(outcome, {
     ttftMs: firstAt === null ? null : firstAt - startedAt,
     tokens,
-    tokensPerSecond: decodeRate(tokens, firstAt, endAt),
+    // Up to the last token: a pause before Stop is not decoding time.
+    tokensPerSecond: decodeRate(tokens, firstAt, lastAt),
     reason,
   });
   setStatus(

@@ -113,7 +113,7 @@ export function describeStats(state, { ttftMs, tokens, tokensPerSecond, reason }
  * Speed while decoding: tokens after the first, over the time after the first, as vLLM's
  * inter-token latency counts it (the first token's wait is time to first token instead).
  */
-export function decodeRate(tokens, firstAt, endAt) {
-  if (firstAt === null || tokens < 2 || endAt <= firstAt) return null;
-  return (tokens - 1) / ((endAt - firstAt) / 1000);
+export function decodeRate(tokens, firstAt, lastAt) {
+  if (firstAt === null || lastAt === null || tokens < 2 || lastAt <= firstAt) return null;
+  return (tokens - 1) / ((lastAt - firstAt) / 1000);
 }
