@@ -88,9 +88,12 @@ export class Scheduler {
   /**
    * Throws ValidationError or Overloaded before returning; the stream then yields the generation's
    * events. An abort while queued ends the stream with a finish event of reason `abort`.
+   * `started` resolves with the seconds spent queued once a slot is held, or null if the request
+   * was aborted while queued (Cog's and Replicate's `starting` -> `processing`).
    */
   submit(request: GenerationRequest): {
     promptTokens: number;
+    started: Promise<number | null>;
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
@@ -145,6 +148,13 @@ export class Scheduler {
         reservation.release();
       }
     }
-    return { promptTokens: prepared.promptIds.length, events: events() };
+    return {
+      promptTokens: prepared.promptIds.length,
+      started: reservation.granted.then(
+        (seconds) => seconds,
+        () => null,
+      ),
+      events: events(),
+    };
   }
 }

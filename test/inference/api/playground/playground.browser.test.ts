@@ -225,7 +225,7 @@ test('the copied curl snippet, run in a shell, gets an answer from the server', 
   expect(body.choices[0].message.content.length).toBeGreaterThan(0);
 });
 
-test('the openai JavaScript snippet runs against the server; the others parse', async () => {
+test('the JavaScript snippets (openai, replicate) run against the server; the Python one parses', async () => {
   const openaiJs = await snippetFor(page, 'JavaScript (openai)');
   const file = artifactPath('snippet-openai.mjs');
   writeFileSync(file, openaiJs);
@@ -237,7 +237,7 @@ test('the openai JavaScript snippet runs against the server; the others parse', 
   expect(replicateJs).toContain("replicate.run('llm-deploy/tiny'");
   const replicateFile = artifactPath('snippet-replicate.mjs');
   writeFileSync(replicateFile, replicateJs);
-  await run(process.execPath, ['--check', replicateFile]);
+  expect((await run(process.execPath, [replicateFile])).trim().length).toBeGreaterThan(0);
 
   const python = await snippetFor(page, 'Python (openai)');
   expect(python).toContain(`base_url="${server.url}/v1"`);
@@ -275,4 +275,16 @@ test('phone-sized screen: readable without sideways scrolling, no serious axe vi
   await phone.screenshot({ path: artifactPath('playground-phone.png') });
   expect(await seriousAxeViolations(phone)).toEqual([]);
   await phone.close();
+});
+
+test("/docs renders the server's /openapi.json with Swagger UI, every file from this server", async () => {
+  const docs = await browser.context.newPage();
+  const origins = new Set<string>();
+  docs.on('request', (request) => origins.add(new URL(request.url()).origin));
+  await docs.goto(`${server.url}/docs`);
+  await docs.locator('.opblock-summary-path').first().waitFor();
+  const paths = await docs.locator('.opblock-summary-path').allTextContents();
+  expect(paths.map((p) => p.trim())).toContain('/predictions');
+  expect([...origins]).toEqual([server.url]);
+  await docs.close();
 });

@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import type { RunningServer } from '../../../../inference/src/server';
 import { launchChromium, seriousAxeViolations, type TestBrowser } from '../../../helpers/browser';
 import { startTestServer } from '../../../helpers/server';
@@ -74,33 +73,3 @@ test('with an API key required: without it a clear message, with it an answer; t
   expect(stored).not.toContain(KEY);
   await page.close();
 });
-
-test('/docs renders the OpenAPI document with Swagger UI, every file from this server', async () => {
-  const page: Page = await browser.context.newPage();
-  const origins = new Set<string>();
-  page.on('request', (request) => origins.add(new URL(request.url()).origin));
-  // /openapi.json comes with Cog's routes; until those are on this branch, serve a small document.
-  const own = await fetch(`${server.url}/openapi.json`);
-  if (own.status !== 200) {
-    await page.route('**/openapi.json', (route) =>
-      route.fulfill({ json: MINIMAL_OPENAPI, headers: { 'Access-Control-Allow-Origin': '*' } }),
-    );
-  }
-  await page.goto(`${server.url}/docs`);
-  await page.locator('.opblock-summary-path').first().waitFor();
-  const paths = await page.locator('.opblock-summary-path').allTextContents();
-  expect(paths.length).toBeGreaterThan(0);
-  if (own.status !== 200) expect(paths.map((p) => p.trim())).toContain('/v1/chat/completions');
-  expect([...origins]).toEqual([server.url]);
-  await page.close();
-});
-
-const MINIMAL_OPENAPI = {
-  openapi: '3.0.2',
-  info: { title: 'llm-deploy', version: '0.1.0' },
-  paths: {
-    '/v1/chat/completions': {
-      post: { summary: 'Chat completion', responses: { '200': { description: 'OK' } } },
-    },
-  },
-};
