@@ -37,7 +37,8 @@ export function registerCogRoutes(app: FastifyInstance, deps: PredictionRouteDep
       maxNewTokens: deps.config.limits.maxNewTokens,
       modelName: deps.config.servedModelName,
     });
-    scope.get('/', cog, async () => cogDiscovery());
+    // Public: the discovery document holds only URLs (and browsers get the playground page here).
+    scope.get('/', cogPublic, async () => cogDiscovery());
     scope.get('/health-check', cogPublic, async () => toCogHealth(deps.lifecycle));
     scope.get('/openapi.json', cog, async () => openApi);
     scope.post('/predictions', cogGenerates, (request, reply) => predict(deps, request, reply));
