@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerCogRoutes } from './api/cog/routes';
+import { registerCogRoutes, type BrowserPage } from './api/cog/routes';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
 import type { Metrics } from './api/metrics/metrics';
 import { registerPredictions } from './api/predictions';
 import { registerReplicateRoutes } from './api/replicate/routes';
 import { registerOpenAIRoutes } from './api/openai/routes';
-import { registerPlaygroundRoutes } from './api/playground/routes';
+import { registerPlaygroundRoutes, sendPlaygroundPage, wantsHtml } from './api/playground/routes';
 import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
 import { registerAuth, type RouteAccess } from './http/auth';
@@ -95,7 +95,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   registerHealthRoutes(app, deps.lifecycle);
   const predictionDeps = registerPredictions(app, deps);
-  registerCogRoutes(app, predictionDeps);
+  const browserPage: BrowserPage | undefined = deps.config.playground
+    ? (request, reply) => (wantsHtml(request) ? sendPlaygroundPage(reply) : undefined)
+    : undefined;
+  registerCogRoutes(app, predictionDeps, browserPage);
   registerReplicateRoutes(app, predictionDeps);
   registerOpenAIRoutes(app, deps);
   await registerPlaygroundRoutes(app, deps);
