@@ -7,6 +7,7 @@ import type { Metrics } from './api/metrics/metrics';
 import type { ServerConfig } from './config';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import type { Lifecycle } from './lifecycle';
+import { registerDisclosureHeaders } from './safety/disclosure';
 
 export interface AppDeps {
   config: ServerConfig;
@@ -46,6 +47,7 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
     ),
   );
   registerRequestMetrics(app, deps.metrics);
+  registerDisclosureHeaders(app, deps.config.servedModelName);
   registerHealthRoutes(app, deps.lifecycle);
   registerOpenAIRoutes(app, deps);
   return app;

@@ -6,6 +6,14 @@ import type { ServerConfig } from './config';
 import { TransformersBackend, type LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
 import { Scheduler } from './scheduler';
+import {
+  disclosureLine,
+  loadBlockList,
+  loadModeration,
+  type BlockList,
+  type DecisionListener,
+  type LoadedModeration,
+} from './safety';
 import { SERVER_VERSION } from './version';
 
 export interface RunningServer {
@@ -34,6 +42,8 @@ export async function startServer(
   config: ServerConfig,
   options: StartOptions = {},
 ): Promise<RunningServer> {
+  // A bad policy file stops the server here, before it listens.
+  const blockList = loadBlockList(config.moderation);
   const lifecycle = new Lifecycle();
   const metrics = new Metrics({
     running: () => lifecycle.scheduler?.running ?? 0,
@@ -42,7 +52,11 @@ export async function startServer(
   const app = await createApp({ config, lifecycle, metrics, logger: options.logger });
   await app.listen({ host: config.host, port: config.port });
   const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
-  const loaded = loadModel(config, lifecycle, metrics, app, options.onProgress);
+  const setup = loadModel(config, lifecycle, metrics, app, {
+    blockList,
+    onProgress: options.onProgress,
+  });
+  const loaded = setup.then(() => undefined);
   return {
     app,
     lifecycle,
@@ -52,8 +66,9 @@ export async function startServer(
     loaded,
     close: async () => {
       await Promise.all([app.close(), metricsApp.close()]);
-      await loaded;
+      const moderation = await setup;
       await lifecycle.scheduler?.backend.dispose();
+      await moderation?.dispose();
     },
   };
 }
@@ -70,8 +85,9 @@ async function loadModel(
   lifecycle: Lifecycle,
   metrics: Metrics,
   app: FastifyInstance,
-  onProgress?: (progress: LoadProgress) => void,
-): Promise<void> {
+  extra: { blockList?: BlockList; onProgress?: (progress: LoadProgress) => void },
+): Promise<LoadedModeration | undefined> {
+  let moderation: LoadedModeration | undefined;
   try {
     app.log.info(
       { model: config.model, device: config.device, dtype: config.dtype },
@@ -83,34 +99,56 @@ async function loadModel(
       device: config.device,
       dtype: config.dtype,
       hub: config.hub,
-      onProgress,
+      onProgress: extra.onProgress,
     });
-    metrics.modelLoadSeconds.set(backend.info.loadSeconds);
-    metrics.buildInfo.set(
-      {
-        version: SERVER_VERSION,
-        node_version: process.version,
-        model: config.servedModelName,
-        device: config.device,
-        dtype: config.dtype,
-      },
-      1,
-    );
+    recordModelInfo(metrics, config, backend.info.loadSeconds);
     // Warm up unobserved, so the metrics count only what clients asked for.
     const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
+    moderation = await loadModeration(
+      config.moderation,
+      extra.blockList,
+      config.hub,
+      moderationListener(metrics, app),
+    );
     const scheduler = new Scheduler(backend, {
       maxConcurrent: config.limits.maxConcurrent,
       maxQueue: config.limits.maxQueue,
       observer: metrics.schedulerObserver(),
+      guard: moderation.moderator,
+      preamble: disclosureLine(config.disclosureText),
     });
     const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');
+    return moderation;
   } catch (error) {
+    await moderation?.dispose();
     const message = error instanceof Error ? error.message : String(error);
     lifecycle.markFailed(message);
     app.log.error({ model: config.model }, `model setup failed: ${message}`);
   }
+}
+
+function recordModelInfo(metrics: Metrics, config: ServerConfig, loadSeconds: number): void {
+  metrics.modelLoadSeconds.set(loadSeconds);
+  metrics.buildInfo.set(
+    {
+      version: SERVER_VERSION,
+      node_version: process.version,
+      model: config.servedModelName,
+      device: config.device,
+      dtype: config.dtype,
+    },
+    1,
+  );
+}
+
+/** Counts every decision; logs blocks by category and direction, never the text. */
+function moderationListener(metrics: Metrics, app: FastifyInstance): DecisionListener {
+  return (direction, decision, category) => {
+    metrics.countModeration(direction, decision, category);
+    if (decision === 'blocked') app.log.info({ direction, category }, 'content filtered');
+  };
 }
 
 /** One short greedy generation, so the first real request does not pay for lazy initialisation. */

@@ -1,2 +1,8 @@
 export { AdmissionQueue, type Reservation } from './admission-queue';
-export { Scheduler, type SchedulerObserver, type SchedulerOptions } from './scheduler';
+export {
+  Scheduler,
+  type GenerationGuard,
+  type GuardedGeneration,
+  type SchedulerObserver,
+  type SchedulerOptions,
+} from './scheduler';

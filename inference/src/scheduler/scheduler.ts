@@ -3,9 +3,10 @@ import type {
   FinishReason,
   GenerationEvent,
   GenerationRequest,
+  PreparedRequest,
   Usage,
 } from '../engine/types';
-import { AdmissionQueue } from './admission-queue';
+import { AdmissionQueue, type Reservation } from './admission-queue';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
 export interface SchedulerObserver {
@@ -17,6 +18,22 @@ export interface SchedulerObserver {
   onFinish?(usage: Usage, reason: FinishReason): void;
 }
 
+/**
+ * Checks what goes into the engine and filters what comes out (moderation lives in safety/).
+ * The scheduler applies it to every request, so no protocol has to know about it.
+ */
+export interface GenerationGuard {
+  /** Called at submission, before admission; throws (ContentFiltered) to refuse the request. */
+  open(request: GenerationRequest): GuardedGeneration;
+}
+
+export interface GuardedGeneration {
+  /** Settles before the generation starts; rejects to refuse it (checks that take a model run). */
+  cleared: Promise<void>;
+  /** The engine's events as the client may see them; `stop` aborts the generation. */
+  output(events: AsyncIterable<GenerationEvent>, stop: () => void): AsyncIterable<GenerationEvent>;
+}
+
 export interface SchedulerOptions {
   /** Generations running at once. */
   maxConcurrent: number;
@@ -24,6 +41,12 @@ export interface SchedulerOptions {
   maxQueue: number;
   retryAfterSeconds?: number;
   observer?: SchedulerObserver;
+  guard?: GenerationGuard;
+  /**
+   * Text every generation starts with, ahead of the model's (an AI disclosure line). Not counted
+   * as generated: no tokens, no latency metrics.
+   */
+  preamble?: string;
 }
 
 /**
@@ -62,49 +85,68 @@ export class Scheduler {
   }
 
   /**
-   * Throws ValidationError or Overloaded before returning; the stream then yields the generation's
-   * events. An abort while queued ends the stream with a finish event of reason `abort`.
+   * Throws ValidationError, ContentFiltered (from the guard) or Overloaded before returning; the
+   * stream then yields the generation's events. An abort while queued ends the stream with a
+   * finish event of reason `abort`; a guard that refuses late makes the stream throw.
    */
   submit(request: GenerationRequest): {
     promptTokens: number;
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
-    const prepared = this.backend.prepare(request);
+    // The guard may stop a generation the client still wants (an output hit): its own signal.
+    const stopper = new AbortController();
+    const signal = request.signal
+      ? AbortSignal.any([request.signal, stopper.signal])
+      : stopper.signal;
+    const prepared = this.backend.prepare({ ...request, signal });
+    const guarded = this.options.guard?.open(request);
     const reservation = this.queue.reserve(request.signal);
-    const { observer } = this.options;
-    const backend = this.backend;
-    async function* events(): AsyncGenerator<GenerationEvent> {
+    return {
+      promptTokens: prepared.promptIds.length,
+      events: this.run(prepared, reservation, submittedAt, guarded, () => stopper.abort()),
+    };
+  }
+
+  private async *run(
+    prepared: PreparedRequest,
+    reservation: Reservation,
+    submittedAt: number,
+    guarded: GuardedGeneration | undefined,
+    stop: () => void,
+  ): AsyncGenerator<GenerationEvent> {
+    const { observer, preamble } = this.options;
+    try {
+      await guarded?.cleared;
+      let queueSeconds: number;
       try {
-        let queueSeconds: number;
-        try {
-          queueSeconds = await reservation.granted;
-        } catch {
-          yield {
-            type: 'finish',
-            reason: 'abort',
-            usage: { promptTokens: prepared.promptIds.length, completionTokens: 0 },
-          };
-          return;
-        }
-        observer?.onStart?.(queueSeconds);
-        let last = submittedAt;
-        let first = true;
-        for await (const event of backend.generate(prepared)) {
-          if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
-          else {
-            const now = performance.now();
-            if (first) observer?.onFirstText?.((now - last) / 1000);
-            else observer?.onNextText?.((now - last) / 1000);
-            first = false;
-            last = now;
-          }
-          yield event;
-        }
-      } finally {
-        reservation.release();
+        queueSeconds = await reservation.granted;
+      } catch {
+        yield {
+          type: 'finish',
+          reason: 'abort',
+          usage: { promptTokens: prepared.promptIds.length, completionTokens: 0 },
+        };
+        return;
       }
+      observer?.onStart?.(queueSeconds);
+      if (preamble) yield { type: 'text', text: preamble };
+      const generated = this.backend.generate(prepared);
+      let last = submittedAt;
+      let first = true;
+      for await (const event of guarded ? guarded.output(generated, stop) : generated) {
+        if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
+        else {
+          const now = performance.now();
+          if (first) observer?.onFirstText?.((now - last) / 1000);
+          else observer?.onNextText?.((now - last) / 1000);
+          first = false;
+          last = now;
+        }
+        yield event;
+      }
+    } finally {
+      reservation.release();
     }
-    return { promptTokens: prepared.promptIds.length, events: events() };
   }
 }

@@ -22,6 +22,7 @@ export interface OpenAIDeps {
 }
 
 const openai = { config: { protocol: 'openai' } } as const;
+const openaiGeneration = { config: { protocol: 'openai', generates: true } } as const;
 
 export function registerOpenAIRoutes(
   app: FastifyInstance,
@@ -37,7 +38,7 @@ export function registerOpenAIRoutes(
     data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
   }));
 
-  app.post('/v1/chat/completions', openai, async (request, reply) => {
+  app.post('/v1/chat/completions', openaiGeneration, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
     checkModel(body.model, served);
     const requests = chatGenerationRequests(body);
@@ -51,7 +52,7 @@ export function registerOpenAIRoutes(
     );
   });
 
-  app.post('/v1/completions', openai, async (request, reply) => {
+  app.post('/v1/completions', openaiGeneration, async (request, reply) => {
     const body = parseBody(completionSchema, request.body);
     checkModel(body.model, served);
     const requests = completionGenerationRequests(body);

@@ -1,0 +1,77 @@
+/**
+ * The form text is matched in, so simple disguises do not hide a blocked word: compatibility forms
+ * folded (NFKC: fullwidth, ligatures, styled letters), lowercase, invisible format characters
+ * (zero-width spaces and joiners, soft hyphens, bidi controls) and Latin/Greek/Cyrillic accents
+ * dropped, curly quotes made straight, runs of whitespace collapsed to one space. Works code point by code point, so text can
+ * arrive in pieces (a stream) and every normalized character still knows where it came from.
+ */
+
+const FORMAT_CHARACTER = /^\p{Cf}$/u;
+const COMBINING_DIACRITICS =
+  /[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/gu;
+const ONLY_WHITESPACE = /^\s+$/u;
+/** Typographic apostrophes and quotes, which NFKC keeps, read as their ASCII forms. */
+const QUOTES: Record<string, string> = {
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201b': "'",
+  '\u2032': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201f': '"',
+  '\u2033': '"',
+};
+
+function normalizeCodePoint(codePoint: string): string {
+  if (FORMAT_CHARACTER.test(codePoint)) return '';
+  const quote = QUOTES[codePoint];
+  if (quote) return quote;
+  return codePoint
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(COMBINING_DIACRITICS, '')
+    .normalize('NFC');
+}
+
+/** Normalized text built incrementally, with a map back to offsets in the original text. */
+export class NormalizedText {
+  private normalized = '';
+  /** origin[i]: the offset, in the original text, of the code point normalized[i] came from. */
+  private readonly origin: number[] = [];
+  private originalLength = 0;
+
+  get text(): string {
+    return this.normalized;
+  }
+
+  get length(): number {
+    return this.normalized.length;
+  }
+
+  /** Where the normalized character at `index` starts in the original text (the end for `length`). */
+  originalOffset(index: number): number {
+    return index < this.origin.length ? this.origin[index] : this.originalLength;
+  }
+
+  append(original: string): void {
+    let piece = '';
+    for (const codePoint of original) {
+      let normalized = normalizeCodePoint(codePoint);
+      if (ONLY_WHITESPACE.test(normalized)) {
+        const previous = piece.length > 0 ? piece : this.normalized;
+        normalized = previous.endsWith(' ') ? '' : ' ';
+      }
+      for (let i = 0; i < normalized.length; i++) this.origin.push(this.originalLength);
+      piece += normalized;
+      this.originalLength += codePoint.length;
+    }
+    this.normalized += piece;
+  }
+}
+
+/** The normalized form of a whole text (block-list terms, prompts). */
+export function normalize(text: string): string {
+  const normalized = new NormalizedText();
+  normalized.append(text);
+  return normalized.text;
+}
