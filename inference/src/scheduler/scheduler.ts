@@ -131,22 +131,34 @@ export class Scheduler {
       }
       observer?.onStart?.(queueSeconds);
       if (preamble) yield { type: 'text', text: preamble };
-      const generated = this.backend.generate(prepared);
-      let last = submittedAt;
-      let first = true;
+      // Token latency is the engine's; the finish reason is what the client gets (moderated).
+      const generated = timeTokens(this.backend.generate(prepared), submittedAt, observer);
       for await (const event of guarded ? guarded.output(generated, stop) : generated) {
         if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
-        else {
-          const now = performance.now();
-          if (first) observer?.onFirstText?.((now - last) / 1000);
-          else observer?.onNextText?.((now - last) / 1000);
-          first = false;
-          last = now;
-        }
         yield event;
       }
     } finally {
       reservation.release();
     }
+  }
+}
+
+/** Passes the engine's events through, reporting the first and each next text's latency. */
+async function* timeTokens(
+  events: AsyncIterable<GenerationEvent>,
+  submittedAt: number,
+  observer: SchedulerObserver | undefined,
+): AsyncGenerator<GenerationEvent> {
+  let last = submittedAt;
+  let first = true;
+  for await (const event of events) {
+    if (event.type === 'text') {
+      const now = performance.now();
+      if (first) observer?.onFirstText?.((now - last) / 1000);
+      else observer?.onNextText?.((now - last) / 1000);
+      first = false;
+      last = now;
+    }
+    yield event;
   }
 }
