@@ -1,25 +1,32 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Metrics } from './api/metrics/metrics';
 import { startMetricsServer } from './api/metrics/server';
 import { createApp } from './app';
 import type { ServerConfig } from './config';
 import { TransformersBackend, type LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
-import { Scheduler } from './scheduler';
+import { ApiKeys } from './http/api-keys';
+import type { RouteAccess } from './http/auth';
+import { RateLimiter } from './http/rate-limit';
+import { currentAccount, currentRequestId } from './http/request-context';
 import {
   disclosureLine,
   loadBlockList,
   loadModeration,
-  type BlockList,
   type DecisionListener,
   type LoadedModeration,
 } from './safety';
+import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
 import { SERVER_VERSION } from './version';
 
 export interface RunningServer {
   app: FastifyInstance;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Requests being answered now, streams included. */
+  inFlight: () => number;
+  /** Every route the router knows, with its access decision. */
+  routes: RouteAccess[];
   /** Base URL of the metrics port, e.g. http://127.0.0.1:9090 */
   metricsUrl: string;
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -49,11 +56,38 @@ export async function startServer(
     running: () => lifecycle.scheduler?.running ?? 0,
     waiting: () => lifecycle.scheduler?.waiting ?? 0,
   });
-  const app = await createApp({ config, lifecycle, metrics, logger: options.logger });
+  const apiKeys = new ApiKeys(config.auth.keys, config.auth.keysFile);
+  const rateLimiter = new RateLimiter(
+    config.rateLimit.requestsPerMinute,
+    config.rateLimit.tokensPerMinute,
+  );
+  const { app, inFlight, routes } = await createApp({
+    config,
+    lifecycle,
+    metrics,
+    apiKeys,
+    rateLimiter,
+    logger: options.logger,
+  });
   await app.listen({ host: config.host, port: config.port });
   const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
-  const setup = loadModel(config, lifecycle, metrics, app, {
-    blockList,
+  const setup = loadModel(config, lifecycle, app, {
+    observers: [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
+    onLoaded: (backend) => {
+      metrics.modelLoadSeconds.set(backend.info.loadSeconds);
+      metrics.buildInfo.set(
+        {
+          version: SERVER_VERSION,
+          node_version: process.version,
+          model: config.servedModelName,
+          device: config.device,
+          dtype: config.dtype,
+        },
+        1,
+      );
+    },
+    loadModeration: () =>
+      loadModeration(config.moderation, blockList, config.hub, moderationListener(metrics, app)),
     onProgress: options.onProgress,
   });
   const loaded = setup.then(() => undefined);
@@ -61,6 +95,8 @@ export async function startServer(
     app,
     lifecycle,
     metrics,
+    inFlight,
+    routes,
     url: baseUrl(app, config.host),
     metricsUrl: baseUrl(metricsApp, config.host),
     loaded,
@@ -80,12 +116,20 @@ function baseUrl(app: FastifyInstance, bound: string): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+interface ModelSetup {
+  observers: SchedulerObserver[];
+  onLoaded: (backend: TransformersBackend) => void;
+  /** The moderation filters, loaded once the model is (a classifier model takes a while too). */
+  loadModeration: () => Promise<LoadedModeration>;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Resolves with the moderation filters to dispose at close (undefined if setup failed). */
 async function loadModel(
   config: ServerConfig,
   lifecycle: Lifecycle,
-  metrics: Metrics,
   app: FastifyInstance,
-  extra: { blockList?: BlockList; onProgress?: (progress: LoadProgress) => void },
+  { observers, onLoaded, loadModeration, onProgress }: ModelSetup,
 ): Promise<LoadedModeration | undefined> {
   let moderation: LoadedModeration | undefined;
   try {
@@ -99,21 +143,21 @@ async function loadModel(
       device: config.device,
       dtype: config.dtype,
       hub: config.hub,
-      onProgress: extra.onProgress,
+      onProgress,
     });
-    recordModelInfo(metrics, config, backend.info.loadSeconds);
+    onLoaded(backend);
     // Warm up unobserved, so the metrics count only what clients asked for.
     const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
-    moderation = await loadModeration(
-      config.moderation,
-      extra.blockList,
-      config.hub,
-      moderationListener(metrics, app),
-    );
+    moderation = await loadModeration();
     const scheduler = new Scheduler(backend, {
       maxConcurrent: config.limits.maxConcurrent,
       maxQueue: config.limits.maxQueue,
-      observer: metrics.schedulerObserver(),
+      maxPromptTokens: config.maxPromptTokens,
+      timeoutSeconds: config.requestTimeoutSeconds,
+      observer: combineObservers(
+        config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
+      ),
+      captureText: config.logPrompts,
       guard: moderation.moderator,
       preamble: disclosureLine(config.disclosureText),
     });
@@ -129,25 +173,29 @@ async function loadModel(
   }
 }
 
-function recordModelInfo(metrics: Metrics, config: ServerConfig, loadSeconds: number): void {
-  metrics.modelLoadSeconds.set(loadSeconds);
-  metrics.buildInfo.set(
-    {
-      version: SERVER_VERSION,
-      node_version: process.version,
-      model: config.servedModelName,
-      device: config.device,
-      dtype: config.dtype,
-    },
-    1,
-  );
-}
-
 /** Counts every decision; logs blocks by category and direction, never the text. */
 function moderationListener(metrics: Metrics, app: FastifyInstance): DecisionListener {
   return (direction, decision, category) => {
     metrics.countModeration(direction, decision, category);
     if (decision === 'blocked') app.log.info({ direction, category }, 'content filtered');
+  };
+}
+
+/** LOG_PROMPTS=true only: prompts and completions are user data and stay out of logs otherwise. */
+function promptLogObserver(log: FastifyBaseLogger): SchedulerObserver {
+  return {
+    onFinish: (usage, reason, transcript) => {
+      if (transcript)
+        log.info({ reqId: currentRequestId(), ...transcript, usage, reason }, 'generation');
+    },
+  };
+}
+
+/** Charges each API key for the tokens its generations used. */
+function rateLimitObserver(limiter: RateLimiter): SchedulerObserver {
+  return {
+    onFinish: (usage) =>
+      limiter.charge(currentAccount(), usage.promptTokens + usage.completionTokens),
   };
 }
 

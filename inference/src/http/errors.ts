@@ -7,6 +7,8 @@ import {
   Overloaded,
   ShuttingDown,
   UnknownPrediction,
+  Unauthorized,
+  RateLimited,
 } from '../errors';
 
 /** Which wire shape a route's errors take; set per route as `config.protocol`. */
@@ -51,6 +53,9 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }
+  if (error instanceof Unauthorized) return { ...base, status: 401, code: 'invalid_api_key' };
+  if (error instanceof RateLimited)
+    return { ...base, status: 429, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ModelNotReady || error instanceof ShuttingDown)
     return { ...base, status: 503, retryAfterSeconds: 5 };
   if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };
@@ -62,6 +67,7 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
 function fastifyType(code: string | undefined, status: number): string {
   if (status === 413) return 'request_too_large';
   if (status === 415) return 'unsupported_media_type';
+  if (status === 408) return 'request_timeout';
   if (status === 404) return 'not_found';
   if (code === 'FST_ERR_VALIDATION' || status === 400) return 'invalid_request_error';
   return 'invalid_request_error';
@@ -86,6 +92,7 @@ function clientMessage(error: Partial<FastifyError>): string {
 export function sendError(reply: FastifyReply, error: HttpError, protocol: Protocol): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('Retry-After', String(error.retryAfterSeconds));
+  if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
   reply.code(error.status);
   if (protocol === 'openai') {
     return reply.send({

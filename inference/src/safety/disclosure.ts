@@ -1,14 +1,5 @@
-import type { FastifyInstance } from 'fastify';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * The route answers with model output (a completion, a prediction): its responses carry the
-     * AI disclosure headers. Routes added later opt in with `config: { generates: true }`.
-     */
-    generates?: boolean;
-  }
-}
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { RouteConfig } from '../http/route-config';
 
 /** A plain flag any client can check. */
 export const AI_GENERATED_HEADER = 'X-AI-Generated';
@@ -16,24 +7,29 @@ export const AI_GENERATED_HEADER = 'X-AI-Generated';
 export const AI_DISCLOSURE_HEADER = 'AI-Disclosure';
 
 /**
- * Marks every response of a generating route as AI-generated. Set when the request arrives, so
- * streamed responses (which bypass Fastify's send) carry it too; taken off error responses,
- * which hold no generated content.
+ * Marks every response of a generating route (`generates: true` in its RouteConfig, so routes
+ * added later opt in by declaring it) as AI-generated. Set when the request arrives, so streamed
+ * responses (which bypass Fastify's send) carry it too; taken off error responses, which hold no
+ * generated content.
  */
 export function registerDisclosureHeaders(app: FastifyInstance, servedModelName: string): void {
   const disclosure = `mode=ai-originated, model=${structuredString(servedModelName)}`;
   app.addHook('onRequest', async (request, reply) => {
-    if (!request.routeOptions.config?.generates) return;
+    if (!generates(request)) return;
     reply.header(AI_GENERATED_HEADER, 'true');
     reply.header(AI_DISCLOSURE_HEADER, disclosure);
   });
   app.addHook('onSend', async (request, reply, payload) => {
-    if (request.routeOptions.config?.generates && reply.statusCode >= 400) {
+    if (generates(request) && reply.statusCode >= 400) {
       reply.removeHeader(AI_GENERATED_HEADER);
       reply.removeHeader(AI_DISCLOSURE_HEADER);
     }
     return payload;
   });
+}
+
+function generates(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as Partial<RouteConfig> | undefined)?.generates === true;
 }
 
 /** The configured disclosure as the first line of every output (DISCLOSURE_TEXT). */

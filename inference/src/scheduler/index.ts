@@ -1,8 +1,8 @@
 export { AdmissionQueue, type Reservation } from './admission-queue';
+export type { GenerationGuard, GuardedGeneration } from './guard';
 export {
+  combineObservers,
   Scheduler,
-  type GenerationGuard,
-  type GuardedGeneration,
   type SchedulerObserver,
   type SchedulerOptions,
 } from './scheduler';

@@ -6,7 +6,9 @@ import type {
   PreparedRequest,
   Usage,
 } from '../engine/types';
+import { ValidationError } from '../errors';
 import { AdmissionQueue, type Reservation } from './admission-queue';
+import type { GenerationGuard, GuardedGeneration } from './guard';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
 export interface SchedulerObserver {
@@ -15,23 +17,13 @@ export interface SchedulerObserver {
   onFirstText?(seconds: number): void;
   /** Seconds since the previous text. */
   onNextText?(seconds: number): void;
-  onFinish?(usage: Usage, reason: FinishReason): void;
+  onFinish?(usage: Usage, reason: FinishReason, transcript?: Transcript): void;
 }
 
-/**
- * Checks what goes into the engine and filters what comes out (moderation lives in safety/).
- * The scheduler applies it to every request, so no protocol has to know about it.
- */
-export interface GenerationGuard {
-  /** Called at submission, before admission; throws (ContentFiltered) to refuse the request. */
-  open(request: GenerationRequest): GuardedGeneration;
-}
-
-export interface GuardedGeneration {
-  /** Settles before the generation starts; rejects to refuse it (checks that take a model run). */
-  cleared: Promise<void>;
-  /** The engine's events as the client may see them; `stop` aborts the generation. */
-  output(events: AsyncIterable<GenerationEvent>, stop: () => void): AsyncIterable<GenerationEvent>;
+/** The prompt and the full completion, handed to observers only when `captureText` is on. */
+export interface Transcript {
+  prompt: GenerationRequest['prompt'];
+  completion: string;
 }
 
 export interface SchedulerOptions {
@@ -40,13 +32,31 @@ export interface SchedulerOptions {
   /** Requests waiting for a slot; beyond this, Overloaded. */
   maxQueue: number;
   retryAfterSeconds?: number;
+  /** Longest prompt accepted, in tokens (ValidationError naming `prompt` beyond). */
+  maxPromptTokens?: number;
+  /** A generation running longer is cut off (finish reason `abort`). */
+  timeoutSeconds?: number;
   observer?: SchedulerObserver;
+  /** Accumulate each completion for `onFinish` (LOG_PROMPTS); off by default, text is private. */
+  captureText?: boolean;
+  /** Moderation: refuses prompts, filters and may stop output. */
   guard?: GenerationGuard;
   /**
    * Text every generation starts with, ahead of the model's (an AI disclosure line). Not counted
-   * as generated: no tokens, no latency metrics.
+   * as generated: no tokens, no latency metrics, not in transcripts.
    */
   preamble?: string;
+}
+
+/** One observer that forwards to several. */
+export function combineObservers(observers: SchedulerObserver[]): SchedulerObserver {
+  return {
+    onStart: (s) => observers.forEach((o) => o.onStart?.(s)),
+    onFirstText: (s) => observers.forEach((o) => o.onFirstText?.(s)),
+    onNextText: (s) => observers.forEach((o) => o.onNextText?.(s)),
+    onFinish: (usage, reason, transcript) =>
+      observers.forEach((o) => o.onFinish?.(usage, reason, transcript)),
+  };
 }
 
 /**
@@ -94,14 +104,24 @@ export class Scheduler {
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
+    const { timeoutSeconds, maxPromptTokens } = this.options;
     // The guard may stop a generation the client still wants (an output hit): its own signal.
     const stopper = new AbortController();
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, stopper.signal])
-      : stopper.signal;
+    const signals = [
+      request.signal,
+      timeoutSeconds ? AbortSignal.timeout(timeoutSeconds * 1000) : undefined,
+      stopper.signal,
+    ];
+    const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
     const prepared = this.backend.prepare({ ...request, signal });
+    if (maxPromptTokens !== undefined && prepared.promptIds.length > maxPromptTokens) {
+      throw new ValidationError(
+        `the prompt has ${prepared.promptIds.length} tokens; this endpoint accepts at most ${maxPromptTokens}: shorten it`,
+        'prompt',
+      );
+    }
     const guarded = this.options.guard?.open(request);
-    const reservation = this.queue.reserve(request.signal);
+    const reservation = this.queue.reserve(signal);
     return {
       promptTokens: prepared.promptIds.length,
       events: this.run(prepared, reservation, submittedAt, guarded, () => stopper.abort()),
@@ -115,7 +135,7 @@ export class Scheduler {
     guarded: GuardedGeneration | undefined,
     stop: () => void,
   ): AsyncGenerator<GenerationEvent> {
-    const { observer, preamble } = this.options;
+    const { observer, captureText, preamble } = this.options;
     try {
       await guarded?.cleared;
       let queueSeconds: number;
@@ -131,10 +151,19 @@ export class Scheduler {
       }
       observer?.onStart?.(queueSeconds);
       if (preamble) yield { type: 'text', text: preamble };
-      // Token latency is the engine's; the finish reason is what the client gets (moderated).
+      // Token latency is the engine's; the text and finish reason are what the client gets.
       const generated = timeTokens(this.backend.generate(prepared), submittedAt, observer);
+      let completion = '';
       for await (const event of guarded ? guarded.output(generated, stop) : generated) {
-        if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
+        if (event.type === 'text' && captureText) completion += event.text;
+        if (event.type === 'finish') {
+          const prompt = prepared.request.prompt;
+          observer?.onFinish?.(
+            event.usage,
+            event.reason,
+            captureText ? { prompt, completion } : undefined,
+          );
+        }
         yield event;
       }
     } finally {

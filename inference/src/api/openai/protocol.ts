@@ -56,7 +56,11 @@ export function chatCompletionRequestSchema(limits: { maxN: number; maxNewTokens
 export function completionRequestSchema(limits: { maxN: number; maxNewTokens: number }) {
   return z.object({
     model: z.string().min(1),
-    prompt: z.union([z.string(), z.array(z.string()).min(1).max(limits.maxN), z.array(z.number())]),
+    prompt: z.union([
+      z.string(),
+      z.array(z.string()).min(1).max(limits.maxN),
+      z.array(z.number()).min(1),
+    ]),
     echo: z.boolean().nullish(),
     best_of: z.int().min(1).nullish(),
     suffix: z.string().nullish(),

@@ -5,6 +5,7 @@ import type { ServerConfig } from '../../config';
 import type { GenerationRequest } from '../../engine/types';
 import { ValidationError } from '../../errors';
 import { abortOnDisconnect } from '../../http/client-abort';
+import { routeConfig } from '../../http/route-config';
 import type { Lifecycle } from '../../lifecycle';
 import { collectChoice, startChoices } from './choices';
 import { chatCompletionRequestSchema, completionRequestSchema, type ModelList } from './protocol';
@@ -21,8 +22,8 @@ export interface OpenAIDeps {
   lifecycle: Lifecycle;
 }
 
-const openai = { config: { protocol: 'openai' } } as const;
-const openaiGeneration = { config: { protocol: 'openai', generates: true } } as const;
+const listing = routeConfig({ protocol: 'openai', access: 'key' });
+const generation = routeConfig({ protocol: 'openai', access: 'key', generates: true });
 
 export function registerOpenAIRoutes(
   app: FastifyInstance,
@@ -33,12 +34,12 @@ export function registerOpenAIRoutes(
   const chatSchema = chatCompletionRequestSchema(config.limits);
   const completionSchema = completionRequestSchema(config.limits);
 
-  app.get('/v1/models', openai, async (): Promise<ModelList> => ({
+  app.get('/v1/models', listing, async (): Promise<ModelList> => ({
     object: 'list',
     data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
   }));
 
-  app.post('/v1/chat/completions', openaiGeneration, async (request, reply) => {
+  app.post('/v1/chat/completions', generation, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
     checkModel(body.model, served);
     const requests = chatGenerationRequests(body);
@@ -52,7 +53,7 @@ export function registerOpenAIRoutes(
     );
   });
 
-  app.post('/v1/completions', openaiGeneration, async (request, reply) => {
+  app.post('/v1/completions', generation, async (request, reply) => {
     const body = parseBody(completionSchema, request.body);
     checkModel(body.model, served);
     const requests = completionGenerationRequests(body);
