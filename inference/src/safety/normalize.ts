@@ -22,7 +22,27 @@ const QUOTES: Record<string, string> = {
   '\u2033': '"',
 };
 
+/** ASCII, the common case, by table: lowercase, and every whitespace character as one space. */
+const ASCII = Array.from({ length: 0x80 }, (_, code) => {
+  const character = String.fromCharCode(code);
+  return /\s/.test(character) ? ' ' : character.toLowerCase();
+});
+
+const cache = new Map<string, string>();
+const CACHE_LIMIT = 8192;
+
+/** Text repeats its characters; a bounded cache saves the Unicode normalization of each. */
 function normalizeCodePoint(codePoint: string): string {
+  let normalized = cache.get(codePoint);
+  if (normalized === undefined) {
+    normalized = normalizeUncached(codePoint);
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    cache.set(codePoint, normalized);
+  }
+  return normalized;
+}
+
+function normalizeUncached(codePoint: string): string {
   if (FORMAT_CHARACTER.test(codePoint)) return '';
   const quote = QUOTES[codePoint];
   if (quote) return quote;
@@ -39,6 +59,7 @@ export class NormalizedText {
   /** origin[i]: the offset, in the original text, of the code point normalized[i] came from. */
   private readonly origin: number[] = [];
   private originalLength = 0;
+  private endsWithSpace = false;
 
   get text(): string {
     return this.normalized;
@@ -54,18 +75,25 @@ export class NormalizedText {
   }
 
   append(original: string): void {
-    let piece = '';
-    for (const codePoint of original) {
-      let normalized = normalizeCodePoint(codePoint);
-      if (ONLY_WHITESPACE.test(normalized)) {
-        const previous = piece.length > 0 ? piece : this.normalized;
-        normalized = previous.endsWith(' ') ? '' : ' ';
+    const pieces: string[] = [];
+    for (let i = 0; i < original.length;) {
+      const code = original.charCodeAt(i);
+      const width = code >= 0xd800 && code <= 0xdbff && i + 1 < original.length ? 2 : 1;
+      let normalized = code < 0x80 ? ASCII[code] : normalizeCodePoint(original.slice(i, i + width));
+      if (normalized === ' ' || (code >= 0x80 && ONLY_WHITESPACE.test(normalized))) {
+        normalized = this.endsWithSpace ? '' : ' ';
       }
-      for (let i = 0; i < normalized.length; i++) this.origin.push(this.originalLength);
-      piece += normalized;
-      this.originalLength += codePoint.length;
+      if (normalized.length > 0) {
+        this.endsWithSpace = normalized.endsWith(' ');
+        for (let k = 0; k < normalized.length; k++) this.origin.push(this.originalLength);
+        pieces.push(normalized);
+      }
+      this.originalLength += width;
+      i += width;
     }
-    this.normalized += piece;
+    // Joined once: reading the end of a string grown one character at a time would flatten it
+    // again and again (quadratic on a long prompt).
+    this.normalized += pieces.join('');
   }
 }
 
