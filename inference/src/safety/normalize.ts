@@ -74,6 +74,15 @@ export class NormalizedText {
     return index < this.origin.length ? this.origin[index] : this.originalLength;
   }
 
+  /**
+   * Forgets the first `count` normalized characters (a stream's settled past): offsets into the
+   * normalized text shift down by `count`; offsets into the original stay as they were.
+   */
+  discard(count: number): void {
+    this.normalized = this.normalized.slice(count);
+    this.origin.splice(0, count);
+  }
+
   append(original: string): void {
     const pieces: string[] = [];
     for (let i = 0; i < original.length;) {

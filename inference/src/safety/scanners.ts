@@ -19,10 +19,16 @@ export interface OutputScanner {
   end(): ScanStep | Promise<ScanStep>;
 }
 
+/** Settled text kept for the next scan's look-behind; more than this is forgotten. */
+const KEEP_SETTLED_CHARS = 1;
+const DISCARD_AFTER_CHARS = 1024;
+
 /** Holds back the last `window` characters, the longest text a block-list match can span. */
 export class BlockListScanner implements OutputScanner {
   private readonly normalized = new NormalizedText();
+  /** The original text from offset `originalBase` on (what is released is forgotten). */
   private original = '';
+  private originalBase = 0;
   private released = 0;
   /** Normalized offset before which no match can start any more. */
   private settled = 0;
@@ -42,21 +48,32 @@ export class BlockListScanner implements OutputScanner {
   private scan(final: boolean): ScanStep {
     const text = this.normalized.text;
     const { hit, pendingFrom } = this.blockList.find(text, this.settled, final);
-    if (hit)
-      return {
-        emit: this.releaseTo(this.normalized.originalOffset(hit.start)),
-        blocked: hit.category,
-      };
+    if (hit) {
+      const emit = this.releaseTo(this.normalized.originalOffset(hit.start));
+      return { emit, blocked: hit.category };
+    }
     let safe = final ? text.length : Math.max(this.settled, text.length - this.blockList.window);
     if (pendingFrom !== undefined) safe = Math.min(safe, pendingFrom);
     this.settled = safe;
-    return { emit: this.releaseTo(this.normalized.originalOffset(safe)) };
+    const emit = this.releaseTo(this.normalized.originalOffset(safe));
+    this.forgetSettled();
+    return { emit };
   }
 
   private releaseTo(offset: number): string {
-    const emit = this.original.slice(this.released, offset);
+    const emit = this.original.slice(this.released - this.originalBase, offset - this.originalBase);
     this.released = Math.max(this.released, offset);
     return emit;
+  }
+
+  /** Keeps each scan proportional to the new text, not to everything generated so far. */
+  private forgetSettled(): void {
+    const drop = this.settled - KEEP_SETTLED_CHARS;
+    if (drop < DISCARD_AFTER_CHARS) return;
+    this.normalized.discard(drop);
+    this.settled -= drop;
+    this.original = this.original.slice(this.released - this.originalBase);
+    this.originalBase = this.released;
   }
 }
 

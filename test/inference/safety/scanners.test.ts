@@ -60,6 +60,18 @@ describe('BlockListScanner: streamed output', () => {
     expect(await ending.end()).toEqual({ emit: '', blocked: 'profanity' });
   });
 
+  it('still cuts exactly after thousands of characters were released and forgotten', async () => {
+    const clean = Array.from({ length: 600 }, (_, i) => `wörd${i} `);
+    const { out, blocked } = await stream(new BlockListScanner(list), [
+      ...clean,
+      'and then I kill',
+      ' my',
+      'self',
+    ]);
+    expect(blocked).toBe('profanity');
+    expect(out).toBe(`${clean.join('')}and then I `);
+  });
+
   it('cuts at the right place in the original text when normalization changed its length', async () => {
     const { out, blocked } = await stream(new BlockListScanner(list), [
       'Ｏｋ  ﬁne\u200B… ',
