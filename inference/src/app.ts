@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerCogRoutes } from './api/cog/routes';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
 import type { Metrics } from './api/metrics/metrics';
+import { registerPredictions } from './api/predictions';
+import { registerReplicateRoutes } from './api/replicate/routes';
 import { registerOpenAIRoutes } from './api/openai/routes';
 import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
@@ -92,6 +95,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
       deps.rateLimiter.admit(currentAccount());
   });
   registerHealthRoutes(app, deps.lifecycle);
+  const predictionDeps = registerPredictions(app, deps);
+  registerCogRoutes(app, predictionDeps);
+  registerReplicateRoutes(app, predictionDeps);
   registerOpenAIRoutes(app, deps);
   return { app, inFlight, routes };
 }

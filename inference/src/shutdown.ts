@@ -10,7 +10,7 @@ export interface DrainOptions {
 /**
  * Graceful stop: readiness drops at once (so the Service stops routing here), new requests get
  * 503, and we wait until nothing is in flight (HTTP requests, streams, queued or running
- * generations, extra work) or the grace period ends. Resolves true when everything finished.
+ * generations, webhooks still to deliver, extra work) or the grace period ends. Resolves true when everything finished.
  */
 export async function drain(server: RunningServer, options: DrainOptions): Promise<boolean> {
   server.lifecycle.startDraining();
@@ -20,6 +20,7 @@ export async function drain(server: RunningServer, options: DrainOptions): Promi
     server.inFlight() === 0 &&
     (scheduler?.running ?? 0) === 0 &&
     (scheduler?.waiting ?? 0) === 0 &&
+    server.app.predictions.pendingWebhooks === 0 &&
     (options.idle ?? []).every((probe) => probe());
   while (!idle()) {
     if (performance.now() >= deadline) return false;

@@ -5,7 +5,7 @@ import { accessOf } from './auth';
 
 /**
  * Counts requests in flight (streams included: counted until their socket response closes) and,
- * once draining, answers new non-public requests 503 with Retry-After; the probes keep answering.
+ * once draining, answers new non-public writes 503 with Retry-After; probes and reads keep answering.
  */
 export function registerDrain(
   app: FastifyInstance,
@@ -13,7 +13,9 @@ export function registerDrain(
 ): { inFlight: () => number } {
   let inFlight = 0;
   app.addHook('onRequest', async (request, reply) => {
-    if (lifecycle.state === 'DRAINING' && accessOf(request) !== 'public') {
+    // While draining, reads still work (clients poll predictions that are finishing); no new work.
+    const read = request.method === 'GET' || request.method === 'HEAD';
+    if (lifecycle.state === 'DRAINING' && accessOf(request) !== 'public' && !read) {
       throw new ShuttingDown(
         'the server is shutting down; retry shortly (another replica will answer)',
       );

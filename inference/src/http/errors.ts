@@ -9,6 +9,7 @@ import {
   UnknownPrediction,
   Unauthorized,
   RateLimited,
+  ValidationError,
 } from '../errors';
 
 /** Which wire shape a route's errors take; set per route as `config.protocol`. */
@@ -61,6 +62,9 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
   if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };
   if (error instanceof UnknownPrediction) return { ...base, status: 404 };
   if (error instanceof ContentFiltered) return { ...base, status: 400, code: 'content_filter' };
+  // Cog (FastAPI) and Replicate answer invalid input with 422; OpenAI with 400.
+  if (error instanceof ValidationError && (protocol === 'cog' || protocol === 'replicate'))
+    return { ...base, status: 422 };
   return { ...base, status: 400 };
 }
 

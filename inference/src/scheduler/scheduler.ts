@@ -97,10 +97,14 @@ export class Scheduler {
   /**
    * Throws ValidationError, ContentFiltered (from the guard) or Overloaded before returning; the
    * stream then yields the generation's events. An abort while queued ends the stream with a
-   * finish event of reason `abort`; a guard that refuses late makes the stream throw.
+   * finish event of reason `abort`; a guard that refuses late (a classifier model's verdict)
+   * makes the stream throw ContentFiltered. `started` resolves with the seconds spent queued once
+   * a slot is held, or null if the request was aborted while queued (Cog's and Replicate's
+   * `starting` -> `processing`).
    */
   submit(request: GenerationRequest): {
     promptTokens: number;
+    started: Promise<number | null>;
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
@@ -124,6 +128,10 @@ export class Scheduler {
     const reservation = this.queue.reserve(signal);
     return {
       promptTokens: prepared.promptIds.length,
+      started: reservation.granted.then(
+        (seconds) => seconds,
+        () => null,
+      ),
       events: this.run(prepared, reservation, submittedAt, guarded, () => stopper.abort()),
     };
   }

@@ -9,6 +9,7 @@ import { startTestServer, TINY_MODEL } from '../../helpers/server';
 
 /** The documented allowlist (README, "Auth"): everything else needs a key. */
 const PUBLIC = [
+  /^\/$/,
   /^\/healthz$/,
   /^\/readyz$/,
   /^\/health-check$/,
