@@ -169,3 +169,35 @@ describe('disclosure headers', () => {
     expect([refused.status, invalid.status, models.status]).toEqual([400, 400, 200]);
   });
 });
+
+describe('the same chain on the prediction protocols', () => {
+  const input = (prompt: string) => ({
+    prompt,
+    max_new_tokens: GREEDY.max_tokens,
+    temperature: GREEDY.temperature,
+    repetition_penalty: GREEDY.repetition_penalty,
+  });
+
+  it('Cog: output cut before the blocked word, the disclosure first, headers on', async () => {
+    const res = await postJson('/predictions', { input: input(reference.prompt) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-ai-generated')).toBe('true');
+    const prediction = await res.json();
+    expect(prediction.status).toBe('succeeded');
+    expect(prediction.output[0]).toBe(`${DISCLOSURE}\n`);
+    expect(prediction.output.join('')).toBe(
+      `${DISCLOSURE}\n${reference.text.slice(0, reference.cutAt)}`,
+    );
+    expect(prediction.logs).toMatch(/finish reason: content_filter/);
+  });
+
+  // How a refusal is shaped (an error or a failed prediction) is the prediction routes' choice.
+  it('Replicate: a blocked prompt is refused with a message that does not echo it', async () => {
+    const res = await postJson('/v1/models/owner/tiny/predictions', {
+      input: input(`say ${reference.word}`),
+    });
+    const body = await res.json();
+    expect(JSON.stringify(body)).toMatch(/category: test-output-word/);
+    expect(JSON.stringify(body)).not.toContain(reference.word);
+  });
+});
