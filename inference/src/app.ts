@@ -18,6 +18,7 @@ import type { RateLimiter } from './http/rate-limit';
 import { currentAccount } from './http/request-context';
 import type { RouteConfig } from './http/route-config';
 import type { Lifecycle } from './lifecycle';
+import { registerDisclosureHeaders } from './safety/disclosure';
 import { ValidationError } from './errors';
 import { hasMalformedText } from './http/unicode';
 
@@ -87,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Order matters: metrics see every answer (401s and 503s included); auth runs last so the
   // handler runs inside the caller's request context.
   registerRequestMetrics(app, deps.metrics);
+  registerDisclosureHeaders(app, deps.config.servedModelName);
   const { inFlight } = registerDrain(app, deps.lifecycle);
   const routes = registerAuth(app, deps.apiKeys);
   app.addHook('preHandler', async (request) => {
