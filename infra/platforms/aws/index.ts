@@ -1,0 +1,12 @@
+export { AwsPlatform } from './platform';
+export { resolveAwsArgs } from './args';
+export type {
+  AwsPlatformArgs,
+  AwsNodeGroupArgs,
+  AwsEndpointAccessArgs,
+  AwsRegistryArgs,
+  AwsClusterAutoscalerArgs,
+} from './args';
+export { awsArgProblems } from './validate';
+export { awsCostEstimate, type ReplicaBounds } from './cost';
+export { GPU_TAINT, POOL_LABEL } from './node-groups';
