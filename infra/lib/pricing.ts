@@ -23,6 +23,14 @@ export class PricingError extends Error {
   override name = 'PricingError';
 }
 
+/** The workload's replica bounds and what each replica asks for. */
+export interface ReplicaBounds {
+  min: number;
+  max: number;
+  /** GPUs each replica requests (0 for CPU pods). @default 1 */
+  gpusPerReplica?: number;
+}
+
 /** One billable part of a stack: a unit price and how many units run at each replica bound. */
 export interface CostLine {
   item: string;

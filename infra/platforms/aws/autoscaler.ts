@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceAccountRole } from './addons';
 import { clusterAutoscalerPolicy } from './iam';
-import { POOL_LABEL } from './node-groups';
+import { POOL_LABEL } from '../node-pools';
 
 export const AUTOSCALER_NAMESPACE = 'kube-system';
 export const AUTOSCALER_SERVICE_ACCOUNT = 'cluster-autoscaler';

@@ -6,16 +6,9 @@ import {
   table,
   type CostEstimate,
   type CostLine,
+  type ReplicaBounds,
 } from '../../lib/pricing';
 import { resolveAwsArgs, type AwsPlatformArgs } from './args';
-
-/** The workload's replica bounds and what each replica asks for. */
-export interface ReplicaBounds {
-  min: number;
-  max: number;
-  /** GPUs each replica requests (0 for CPU pods). @default 1 */
-  gpusPerReplica?: number;
-}
 
 const DEFAULT_ZONES = 2;
 

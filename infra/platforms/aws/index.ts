@@ -8,5 +8,4 @@ export type {
   AwsClusterAutoscalerArgs,
 } from './args';
 export { awsArgProblems } from './validate';
-export { awsCostEstimate, type ReplicaBounds } from './cost';
-export { GPU_TAINT, POOL_LABEL } from './node-groups';
+export { awsCostEstimate } from './cost';

@@ -1,11 +1,8 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { AwsNodeGroupArgs } from './args';
+import { GPU_TAINT, POOL_LABEL } from '../node-pools';
 import { MANAGED_POLICIES, managedPolicyArn, serviceTrustPolicy } from './iam';
-
-/** Label every llm-deploy node carries: `system` or `gpu`. GPU pods select `gpu`. */
-export const POOL_LABEL = 'llm-deploy/pool';
-export const GPU_TAINT = { key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' } as const;
 
 /** Graviton families carry a `g` after the generation digit: m7g, c7gn, t4g, g5g. */
 export function isArmInstanceType(instanceType: string): boolean {

@@ -10,7 +10,8 @@ import { createCluster } from './cluster';
 import { autoScalingGroupArn } from './iam';
 import { eksKubeconfig } from './kubeconfig';
 import { createNetwork } from './network';
-import { createNodeGroups, GPU_TAINT, POOL_LABEL } from './node-groups';
+import { GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../node-pools';
+import { createNodeGroups } from './node-groups';
 import { createRegistry } from './registry';
 import { toGp3StorageClass } from './storage-class';
 import { awsArgProblems } from './validate';
@@ -134,7 +135,7 @@ export class AwsPlatform extends pulumi.ComponentResource {
       kind: 'aws',
       provider,
       gpu: {
-        resourceName: 'nvidia.com/gpu',
+        resourceName: GPU_RESOURCE,
         nodeSelector: { [POOL_LABEL]: 'gpu' },
         taints: [{ ...GPU_TAINT }],
       },

@@ -1,6 +1,6 @@
 import { awsInstancePrice, PricingError } from '../../lib/pricing';
 import type { AwsNodeGroupArgs, AwsPlatformArgs } from './args';
-import { parseCidr } from './cidr';
+import { parseCidr } from '../../lib/cidr';
 import { isArmInstanceType } from './node-groups';
 
 /** Private subnets take the first 8 of 16 slots of the VPC CIDR, public ones the last 8. */

@@ -61,7 +61,10 @@ function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
         masterAuth: { clusterCaCertificate: 'LS0tLS1DQS0tLS0t' },
       };
     case 'gcp:artifactregistry/repository:Repository':
-      return { name: inputs.repositoryId };
+      return {
+        name: inputs.repositoryId,
+        registryUri: `${inputs.location}-docker.pkg.dev/my-project/${inputs.repositoryId}`,
+      };
     case 'gcp:serviceaccount/account:Account':
       return { email: `${inputs.accountId}@my-project.iam.gserviceaccount.com` };
     case 'docker:index/image:Image':
