@@ -1,0 +1,5 @@
+export { EdgeService, CACHE_DIR, SERVER_PORT, METRICS_PORT } from './service';
+export { resolveEdgeArgs } from './args';
+export type { EdgeServiceArgs, EdgeImageBuild, EdgeImagePull, Dtype } from './args';
+export { edgeArgProblems, SECRET_ENV } from './validate';
+export { edgeCostEstimate } from './cost';
