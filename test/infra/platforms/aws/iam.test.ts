@@ -1,6 +1,6 @@
 import { AwsPlatform, type AwsPlatformArgs } from '../../../../infra/platforms/aws';
 import { actionsOf, resourcesOf, wildcardGrants, type PolicyDocument } from '../support/iam-policy';
-import { ACCOUNT_ID, installMocks, settle, valueOf } from '../support/mocks';
+import { ACCOUNT_ID, installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('iam');
 
@@ -152,7 +152,7 @@ describe('cluster autoscaler', () => {
   });
 
   it('runs from Helm on the system nodes with the IRSA role and this cluster for discovery', () => {
-    const release = stack.named('iam-cluster-autoscaler').inputs as Record<string, any>;
+    const release = stack.named('iam-cluster-autoscaler').inputs as Record<string, Loose>;
     expect(release).toMatchObject({
       chart: 'cluster-autoscaler',
       namespace: 'kube-system',

@@ -1,6 +1,6 @@
 import { AwsPlatform, awsArgProblems, type AwsPlatformArgs } from '../../../../infra/platforms/aws';
 import { PlatformArgsError } from '../../../../infra/platforms/args-error';
-import { installMocks, settle, valueOf } from '../support/mocks';
+import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('options');
 
@@ -28,10 +28,7 @@ describe('AWS options', () => {
     const publicIds = subnets
       .filter((s) => s.name.startsWith('pub-public-'))
       .map((s) => `${s.name}-id`);
-    const group = stack.named('pub-gpu', 'aws:eks/nodeGroup:NodeGroup').inputs as Record<
-      string,
-      any
-    >;
+    const group = stack.named('pub-gpu', 'aws:eks/nodeGroup:NodeGroup').inputs as Loose;
     expect(group.subnetIds.sort()).toEqual(publicIds.sort());
     for (const s of subnets.filter((s) => s.name.startsWith('pub-public-'))) {
       expect(s.inputs.mapPublicIpOnLaunch).toBe(true);
@@ -61,7 +58,7 @@ describe('AWS options', () => {
     const routes = ofPlatform('ha', 'aws:ec2/routeTable:RouteTable').filter((r) =>
       r.name.includes('private'),
     );
-    expect(routes.map((r) => (r.inputs.routes as any[])[0].natGatewayId).sort()).toEqual([
+    expect(routes.map((r) => (r.inputs.routes as Loose[])[0].natGatewayId).sort()).toEqual([
       'ha-nat-0-id',
       'ha-nat-1-id',
       'ha-nat-2-id',

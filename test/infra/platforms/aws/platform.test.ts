@@ -1,5 +1,12 @@
 import { AwsPlatform, type AwsPlatformArgs } from '../../../../infra/platforms/aws';
-import { ACCOUNT_ID, installMocks, isSecretInput, settle, valueOf } from '../support/mocks';
+import {
+  ACCOUNT_ID,
+  installMocks,
+  isSecretInput,
+  settle,
+  valueOf,
+  type Loose,
+} from '../support/mocks';
 
 const stack = installMocks('prod');
 const ADDON = 'aws:eks/addon:Addon';
@@ -34,7 +41,7 @@ beforeAll(async () => {
   await settle();
 });
 
-const nodeGroup = (name: string) => stack.named(name).inputs as Record<string, any>;
+const nodeGroup = (name: string) => stack.named(name).inputs as Record<string, Loose>;
 const subnetIds = (prefix: string) =>
   stack
     .ofType('aws:ec2/subnet:Subnet')
@@ -79,7 +86,7 @@ describe('GPU node group', () => {
   });
 
   it('sizes the root volume from config, encrypted, with IMDSv2 limited to the node', () => {
-    const template = stack.named('prod-gpu-lt').inputs as Record<string, any>;
+    const template = stack.named('prod-gpu-lt').inputs as Record<string, Loose>;
     expect(template.blockDeviceMappings[0].ebs).toMatchObject({
       volumeSize: 200,
       volumeType: 'gp3',
@@ -97,7 +104,7 @@ describe('network', () => {
   it('spreads public and private subnets over two zones with one NAT gateway', () => {
     const subnets = stack
       .ofType('aws:ec2/subnet:Subnet')
-      .map((s) => s.inputs as Record<string, any>);
+      .map((s) => s.inputs as Record<string, Loose>);
     expect(subnets).toHaveLength(4);
     expect(new Set(subnets.map((s) => s.availabilityZone))).toEqual(
       new Set(['us-east-1a', 'us-east-1b']),
@@ -120,7 +127,7 @@ describe('network', () => {
       .ofType('aws:ec2/routeTable:RouteTable')
       .filter((r) => r.name.includes('private'));
     for (const table of privateRoutes) {
-      expect((table.inputs.routes as any[])[0]).toEqual({
+      expect((table.inputs.routes as Loose[])[0]).toEqual({
         cidrBlock: '0.0.0.0/0',
         natGatewayId: 'prod-nat-0-id',
       });
@@ -129,7 +136,7 @@ describe('network', () => {
 });
 
 describe('EKS control plane', () => {
-  const cluster = () => stack.named('prod-eks').inputs as Record<string, any>;
+  const cluster = () => stack.named('prod-eks').inputs as Record<string, Loose>;
 
   it('pins the Kubernetes version and encrypts Secrets with a rotating KMS key', () => {
     expect(cluster().version).toBe('1.33');
@@ -149,13 +156,13 @@ describe('EKS control plane', () => {
   });
 
   it('has an OIDC provider for IRSA trusted by STS', () => {
-    const oidc = stack.named('prod-oidc').inputs as Record<string, any>;
+    const oidc = stack.named('prod-oidc').inputs as Record<string, Loose>;
     expect(oidc.url).toBe('https://oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF');
     expect(oidc.clientIdLists).toEqual(['sts.amazonaws.com']);
   });
 
   it('runs the VPC CNI add-on under its own IRSA role', () => {
-    const cni = stack.named('prod-vpc-cni', ADDON).inputs as Record<string, any>;
+    const cni = stack.named('prod-vpc-cni', ADDON).inputs as Record<string, Loose>;
     expect(cni.addonName).toBe('vpc-cni');
     expect(cni.serviceAccountRoleArn).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/prod-vpc-cni`);
   });
@@ -163,10 +170,10 @@ describe('EKS control plane', () => {
 
 describe('storage', () => {
   it('installs the EBS CSI driver with IRSA and a gp3 StorageClass the cache PVC uses', async () => {
-    const ebs = stack.named('prod-ebs-csi', ADDON).inputs as Record<string, any>;
+    const ebs = stack.named('prod-ebs-csi', ADDON).inputs as Record<string, Loose>;
     expect(ebs.addonName).toBe('aws-ebs-csi-driver');
     expect(ebs.serviceAccountRoleArn).toBe(`arn:aws:iam::${ACCOUNT_ID}:role/prod-ebs-csi`);
-    const sc = stack.named('prod-gp3').inputs as Record<string, any>;
+    const sc = stack.named('prod-gp3').inputs as Record<string, Loose>;
     expect(sc).toMatchObject({
       provisioner: 'ebs.csi.aws.com',
       volumeBindingMode: 'WaitForFirstConsumer',
@@ -177,14 +184,14 @@ describe('storage', () => {
 
 describe('ECR', () => {
   it('scans on push, keeps tags immutable and expires old images', () => {
-    const repo = stack.named('prod-repo').inputs as Record<string, any>;
+    const repo = stack.named('prod-repo').inputs as Record<string, Loose>;
     expect(repo).toMatchObject({
       name: 'llm-deploy',
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
     });
     const rules = JSON.parse(stack.named('prod-repo-lifecycle').inputs.policy as string).rules;
-    expect(rules.map((r: any) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
+    expect(rules.map((r: Loose) => r.selection.tagStatus)).toEqual(['untagged', 'any']);
   });
 
   it('hands the image push a registry target with the ECR token as a secret', async () => {
@@ -195,7 +202,7 @@ describe('ECR', () => {
     );
     expect(await valueOf(registry.username)).toBe('AWS');
     expect(await valueOf(registry.password)).toBe('ecr-token-password');
-    expect(await (registry.password as any).isSecret).toBe(true);
+    expect(await (registry.password as Loose).isSecret).toBe(true);
   });
 });
 

@@ -5,7 +5,14 @@ import {
   edgeArgProblems,
   type EdgeServiceArgs,
 } from '../../../../infra/platforms/edge';
-import { installMocks, isSecretInput, settle, unwrapSecrets, valueOf } from '../support/mocks';
+import {
+  installMocks,
+  isSecretInput,
+  settle,
+  unwrapSecrets,
+  valueOf,
+  type Loose,
+} from '../support/mocks';
 
 const stack = installMocks('dev');
 const ROOT = path.resolve(__dirname, '../../../..');
@@ -48,13 +55,13 @@ beforeAll(async () => {
   });
 });
 
-const container = (name: string) => stack.named(name, CONTAINER).inputs as Record<string, any>;
+const container = (name: string) => stack.named(name, CONTAINER).inputs as Record<string, Loose>;
 const envOf = (name: string): string[] => unwrapSecrets(container(name).envs) as string[];
 
 describe('container on a CPU host', () => {
   it('requests no GPU and runs the CPU image built on the host', () => {
     expect(container('cpu-server').deviceRequests).toBeUndefined();
-    const image = stack.named('cpu-image').inputs as Record<string, any>;
+    const image = stack.named('cpu-image').inputs as Record<string, Loose>;
     expect(stack.named('cpu-image').type).toBe('docker:index/image:Image');
     expect(image.build).toMatchObject({
       context: ROOT,
@@ -140,8 +147,8 @@ describe('TLS proxy', () => {
   it('is present only with a domain, serving it over HTTPS with automatic certificates', async () => {
     const proxies = stack.ofType(CONTAINER).filter((c) => c.name.endsWith('-proxy'));
     expect(proxies.map((p) => p.name)).toEqual(['tls-proxy']);
-    const proxy = proxies[0]!.inputs as Record<string, any>;
-    expect(proxy.ports.map((p: any) => p.external)).toEqual([80, 443, 443]);
+    const proxy = proxies[0]!.inputs as Record<string, Loose>;
+    expect(proxy.ports.map((p: Loose) => p.external)).toEqual([80, 443, 443]);
     const caddyfile: string = proxy.uploads[0].content;
     expect(proxy.uploads[0].file).toBe('/etc/caddy/Caddyfile');
     expect(caddyfile).toContain('email ops@example.com');

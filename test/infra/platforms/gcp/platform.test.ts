@@ -1,5 +1,5 @@
 import { GcpPlatform, gcpArgProblems, type GcpPlatformArgs } from '../../../../infra/platforms/gcp';
-import { installMocks, settle, valueOf } from '../support/mocks';
+import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('gcp');
 
@@ -37,7 +37,7 @@ beforeAll(async () => {
 });
 
 const inputs = (name: string, type: string) =>
-  stack.named(name, type).inputs as Record<string, any>;
+  stack.named(name, type).inputs as Record<string, Loose>;
 const NODE_POOL = 'gcp:container/nodePool:NodePool';
 const CLUSTER = 'gcp:container/cluster:Cluster';
 
@@ -99,7 +99,7 @@ describe('cluster', () => {
       workloadPool: 'my-project.svc.id.goog',
     });
     for (const pool of stack.ofType(NODE_POOL)) {
-      expect((pool.inputs as any).nodeConfig.workloadMetadataConfig).toEqual({
+      expect((pool.inputs as Loose).nodeConfig.workloadMetadataConfig).toEqual({
         mode: 'GKE_METADATA',
       });
     }
@@ -152,7 +152,7 @@ describe('Artifact Registry', () => {
       repositoryId: 'llm-deploy',
       dockerConfig: { immutableTags: true },
     });
-    expect(repo.cleanupPolicies.map((p: any) => p.id)).toEqual([
+    expect(repo.cleanupPolicies.map((p: Loose) => p.id)).toEqual([
       'delete-untagged',
       'delete-old-tagged',
       'keep-newest',
@@ -167,7 +167,7 @@ describe('Artifact Registry', () => {
     );
     expect(await valueOf(registry.username)).toBe('oauth2accesstoken');
     expect(await valueOf(registry.password)).toBe('ya29.mock-access-token');
-    expect(await (registry.password as any).isSecret).toBe(true);
+    expect(await (registry.password as Loose).isSecret).toBe(true);
   });
 
   it('lets the node service account read this repository and nothing more', () => {
@@ -182,7 +182,7 @@ describe('Artifact Registry', () => {
     const projectRoles = stack.ofType('gcp:projects/iAMMember:IAMMember').map((m) => m.inputs.role);
     expect(new Set(projectRoles)).toEqual(new Set(['roles/container.defaultNodeServiceAccount']));
     for (const pool of stack.ofType(NODE_POOL)) {
-      expect((pool.inputs as any).nodeConfig.serviceAccount).toMatch(
+      expect((pool.inputs as Loose).nodeConfig.serviceAccount).toMatch(
         /-nodes@my-project\.iam\.gserviceaccount\.com$/,
       );
     }

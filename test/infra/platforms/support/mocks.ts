@@ -4,10 +4,17 @@
  * compute (ARNs, endpoints, repository URLs) so dependent resources see realistic values.
  */
 import * as pulumi from '@pulumi/pulumi';
+import * as settings from '@pulumi/pulumi/runtime/settings';
 
 export const ACCOUNT_ID = '123456789012';
 export const SECRET_SIG_KEY = '4dabf18193072939515e22adb298388d';
 const SECRET_SIG_VALUE = '1b47061264138c4ac30d75fd1eb44270';
+
+/**
+ * Recorded inputs are untyped JSON of many provider shapes; tests index into them freely.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Loose = any;
 
 export interface RecordedResource {
   type: string;
@@ -158,8 +165,8 @@ export function installMocks(stack = 'test'): MockedStack {
 
 /** Waits until every resource registration and output resolution in flight has finished. */
 export async function settle(): Promise<void> {
-  const settings = require('@pulumi/pulumi/runtime/settings') as { waitForRPCs(): Promise<void> };
-  await settings.waitForRPCs();
+  // waitForRPCs is internal to the SDK (not in its typings) but is what `pulumi up` itself awaits.
+  await (settings as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
 }
 
 /** The value of an output, once known. */
