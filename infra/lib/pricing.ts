@@ -31,6 +31,12 @@ export interface ReplicaBounds {
   gpusPerReplica?: number;
 }
 
+/** Billable parts the workload adds beside the platform's own. */
+export interface WorkloadExtras {
+  /** Cloud load balancers (the ingress controller's LoadBalancer Service). @default 0 */
+  loadBalancers?: number;
+}
+
 /** One billable part of a stack: a unit price and how many units run at each replica bound. */
 export interface CostLine {
   item: string;
@@ -116,6 +122,20 @@ export function gcpNodePrice(
     usdPerHour: machineUsd + pick(gpu, capacity) * accelerator.count,
     gpus: accelerator.count,
   };
+}
+
+/** A line whose count does not depend on the replicas. */
+export function fixedLine(item: string, usdPerHour: number, count: number): CostLine {
+  return { item, usdPerHour, countAtMinReplicas: count, countAtMaxReplicas: count };
+}
+
+/** A line counted per node at each replica bound. */
+export function perNodeLine(
+  item: string,
+  usdPerHour: number,
+  nodes: { atMin: number; atMax: number },
+): CostLine {
+  return { item, usdPerHour, countAtMinReplicas: nodes.atMin, countAtMaxReplicas: nodes.atMax };
 }
 
 /** Hourly price of a disk of `sizeGiB` billed per GiB-month. */

@@ -79,7 +79,7 @@ export function createCluster(
   const oidcProvider = new aws.iam.OpenIdConnectProvider(
     `${name}-oidc`,
     {
-      url: cluster.identities.apply((ids) => ids[0]?.oidcs?.[0]?.issuer ?? ''),
+      url: cluster.identities.apply((ids) => ids?.[0]?.oidcs?.[0]?.issuer ?? ''),
       clientIdLists: ['sts.amazonaws.com'],
     },
     { ...opts, parent: cluster },

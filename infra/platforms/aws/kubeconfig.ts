@@ -12,7 +12,7 @@ export function eksKubeconfig(cluster: aws.eks.Cluster, region: string): pulumi.
       JSON.stringify({
         apiVersion: 'v1',
         kind: 'Config',
-        clusters: [{ name, cluster: { server: endpoint, 'certificate-authority-data': ca.data } }],
+        clusters: [{ name, cluster: { server: endpoint, 'certificate-authority-data': ca?.data } }],
         contexts: [{ name, context: { cluster: name, user: name } }],
         'current-context': name,
         users: [

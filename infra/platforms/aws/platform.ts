@@ -18,7 +18,7 @@ import { awsArgProblems } from './validate';
 
 function firstTwoZones(opts: pulumi.InvokeOutputOptions): pulumi.Output<string>[] {
   const names = aws.getAvailabilityZonesOutput({ state: 'available' }, opts).names;
-  return [0, 1].map((i) => names.apply((all) => all[i] ?? ''));
+  return [0, 1].map((i) => names.apply((all) => all?.[i] ?? ''));
 }
 
 /**
@@ -121,7 +121,7 @@ export class AwsPlatform extends pulumi.ComponentResource {
             partition,
             cfg.region,
             accountId,
-            group.resources.apply((r) => r[0]?.autoscalingGroups[0]?.name ?? ''),
+            group.resources.apply((r) => r?.[0]?.autoscalingGroups?.[0]?.name ?? ''),
           ),
         ),
         nodeGroupArns: groups.map((group) => group.arn),

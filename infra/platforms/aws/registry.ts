@@ -69,7 +69,7 @@ export function createRegistry(
   return {
     repository,
     target: {
-      server: repository.repositoryUrl.apply((url) => url.split('/')[0] ?? url),
+      server: repository.repositoryUrl.apply((url) => url?.split('/')[0] ?? ''),
       repository: repository.repositoryUrl,
       username: token.userName,
       password: pulumi.secret(token.password),

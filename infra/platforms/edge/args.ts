@@ -57,6 +57,10 @@ export interface EdgeServiceArgs {
   domain?: string;
   /** Contact for the ACME account (expiry notices). @default none */
   acmeEmail?: string;
+  /** CPU limit in cores, e.g. 1.5. @default no limit */
+  cpus?: number;
+  /** Memory limit in MiB. @default no limit */
+  memoryMiB?: number;
   /** Grace before failed health checks count: model download and warm-up. @default 300 */
   startPeriodSeconds?: number;
   /** @default 'unless-stopped' */
@@ -68,9 +72,11 @@ export interface EdgeServiceArgs {
 }
 
 export interface ResolvedEdgeArgs extends Required<
-  Omit<EdgeServiceArgs, 'host' | 'dtype' | 'domain' | 'acmeEmail' | 'image'>
+  Omit<EdgeServiceArgs, 'host' | 'dtype' | 'domain' | 'acmeEmail' | 'image' | 'cpus' | 'memoryMiB'>
 > {
   host?: string;
+  cpus?: number;
+  memoryMiB?: number;
   dtype?: Dtype;
   domain?: string;
   acmeEmail?: string;

@@ -99,6 +99,8 @@ export class EdgeService extends pulumi.ComponentResource {
           loopback(METRICS_PORT, cfg.metricsHostPort),
         ],
         volumes: [{ volumeName: cache.name, containerPath: CACHE_DIR }],
+        cpus: cfg.cpus === undefined ? undefined : String(cfg.cpus),
+        memory: cfg.memoryMiB,
         deviceRequests:
           cfg.device === 'cuda'
             ? [

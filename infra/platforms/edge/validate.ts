@@ -74,6 +74,14 @@ export function edgeArgProblems(args: EdgeServiceArgs): string[] {
   if (args.acmeEmail !== undefined && args.domain === undefined) {
     problems.push('acmeEmail is set without a domain; set domain, or drop acmeEmail');
   }
+  if (args.cpus !== undefined && !(args.cpus > 0))
+    problems.push(`cpus (${args.cpus}) must be above 0`);
+  if (
+    args.memoryMiB !== undefined &&
+    !(Number.isInteger(args.memoryMiB) && args.memoryMiB >= 256)
+  ) {
+    problems.push(`memoryMiB (${args.memoryMiB}) must be a whole number from 256`);
+  }
   if (args.startPeriodSeconds !== undefined && !(args.startPeriodSeconds >= 0)) {
     problems.push(`startPeriodSeconds (${args.startPeriodSeconds}) must be 0 or more`);
   }

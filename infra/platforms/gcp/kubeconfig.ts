@@ -18,7 +18,7 @@ export function gkeKubeconfig(cluster: gcp.container.Cluster): pulumi.Output<str
             name: context,
             cluster: {
               server: `https://${endpoint}`,
-              'certificate-authority-data': auth.clusterCaCertificate,
+              'certificate-authority-data': auth?.clusterCaCertificate,
             },
           },
         ],

@@ -215,6 +215,27 @@ describe('example stack costs match a hand computation', () => {
     );
   });
 
+  it('adds the ingress load balancer when the workload has one', () => {
+    const args = {
+      project: 'my-project',
+      region: 'us-central1',
+      clusterName: 'llm',
+      systemNodes: { machineType: 'e2-standard-2', minNodes: 1, maxNodes: 1, diskSizeGiB: 20 },
+      gpuNodes: {
+        machineType: 'g2-standard-4',
+        accelerator: { type: 'nvidia-l4', count: 1 },
+        minNodes: 0,
+        maxNodes: 1,
+        diskSizeGiB: 100,
+      },
+    };
+    const without = gcpCostEstimate(args, { min: 0, max: 1 });
+    const withLb = gcpCostEstimate(args, { min: 0, max: 1 }, { loadBalancers: 1 });
+    expect(withLb.hourlyUsd.atMinReplicas - without.hourlyUsd.atMinReplicas).toBeCloseTo(0.025, 4);
+    expect(withLb.lines.map((l) => l.item)).toContain('load balancer (forwarding rule)');
+    expect(without.lines.map((l) => l.item)).not.toContain('load balancer (forwarding rule)');
+  });
+
   it('edge: no cloud bill', () => {
     const estimate = edgeCostEstimate();
     expect(estimate.hourlyUsd).toEqual({ atMinReplicas: 0, atMaxReplicas: 0 });

@@ -37,6 +37,8 @@ beforeAll(async () => {
     host: 'ssh://deploy@gpu-box',
     device: 'cuda',
     sshOpts: ['-o', 'Port=2222'],
+    cpus: 8,
+    memoryMiB: 32768,
   });
   await deploy('tls', {
     domain: 'llm.example.com',
@@ -139,6 +141,8 @@ describe('container on a GPU host', () => {
     expect(docker.host).toBe('ssh://deploy@gpu-box');
     expect(JSON.parse(docker.sshOpts as string)).toEqual(['-o', 'Port=2222']);
     expect(services.gpu!.gpu).toBe(true);
+    expect(container('gpu-server')).toMatchObject({ cpus: '8', memory: 32768 });
+    expect(container('cpu-server').cpus).toBeUndefined();
     expect(isSecretInput(container('gpu-server').envs)).toBe(false);
   });
 });
