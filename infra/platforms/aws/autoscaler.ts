@@ -2,7 +2,9 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { serviceAccountRole } from './addons';
-import { clusterAutoscalerPolicy } from './iam';
+import type { ResolvedAwsPlatformArgs } from './args';
+import type { AccountFacts, Eks } from './eks';
+import { autoScalingGroupArn, clusterAutoscalerPolicy } from './iam';
 import { POOL_LABEL } from '../node-pools';
 
 export const AUTOSCALER_NAMESPACE = 'kube-system';
@@ -73,6 +75,35 @@ export function clusterAutoscaler(
         },
       },
     },
+    k8sOpts,
+  );
+}
+
+/** The autoscaler for this cluster's two node groups, its permissions scoped to them. */
+export function autoscaleNodeGroups(
+  name: string,
+  facts: { cfg: ResolvedAwsPlatformArgs; account: AccountFacts; eks: Eks },
+  awsOpts: pulumi.CustomResourceOptions,
+  k8sOpts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  const { cfg, account, eks } = facts;
+  const groups = [eks.nodes.system, eks.nodes.gpu];
+  const asgName = (group: aws.eks.NodeGroup) =>
+    group.resources.apply((r) => r?.[0]?.autoscalingGroups?.[0]?.name ?? '');
+  return clusterAutoscaler(
+    name,
+    {
+      clusterName: cfg.clusterName,
+      region: cfg.region,
+      partition: account.partition,
+      oidcProvider: eks.oidcProvider,
+      autoScalingGroupArns: groups.map((group) =>
+        autoScalingGroupArn(account.partition, cfg.region, account.accountId, asgName(group)),
+      ),
+      nodeGroupArns: groups.map((group) => group.arn),
+      ...cfg.clusterAutoscaler,
+    },
+    awsOpts,
     k8sOpts,
   );
 }

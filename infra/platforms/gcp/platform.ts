@@ -19,6 +19,21 @@ export const REQUIRED_SERVICES = [
   'artifactregistry.googleapis.com',
 ];
 
+function enableServices(
+  name: string,
+  project: string,
+  opts: pulumi.CustomResourceOptions,
+): gcp.projects.Service[] {
+  return REQUIRED_SERVICES.map(
+    (service) =>
+      new gcp.projects.Service(
+        `${name}-${service.split('.')[0]}`,
+        { project, service, disableOnDestroy: false },
+        opts,
+      ),
+  );
+}
+
 /**
  * A GKE Standard cluster ready for GPU inference: VPC-native network, release channel,
  * Workload Identity, optional private nodes with Cloud NAT, a system and a GPU node pool
@@ -43,14 +58,7 @@ export class GcpPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const gcpOpts = { parent: this, provider: gcpProvider };
-    const services = REQUIRED_SERVICES.map(
-      (service) =>
-        new gcp.projects.Service(
-          `${name}-${service.split('.')[0]}`,
-          { project: cfg.project, service, disableOnDestroy: false },
-          gcpOpts,
-        ),
-    );
+    const services = enableServices(name, cfg.project, gcpOpts);
     const afterServices = { ...gcpOpts, dependsOn: services };
 
     const network = createGkeNetwork(
