@@ -18,9 +18,16 @@ export interface NodePrice {
   gpus: number;
 }
 
-/** Thrown when the pricing table cannot price what a stack asks for. */
+/** Thrown when the pricing table cannot price what a stack asks for: why, and the fix. */
 export class PricingError extends Error {
   override name = 'PricingError';
+
+  constructor(
+    readonly why: string,
+    readonly fix: string,
+  ) {
+    super(`${why}; ${fix}`);
+  }
 }
 
 /** The workload's replica bounds and what each replica asks for. */
@@ -66,8 +73,8 @@ function pick(entry: { onDemand: number; spot: number }, capacity: Capacity): nu
 
 function unknownType(kind: string, name: string, known: object, source: string): PricingError {
   return new PricingError(
-    `no price for ${kind} "${name}" in infra/lib/pricing-table.json (known: ${Object.keys(known).join(', ')}); ` +
-      `add it from ${source}`,
+    `no price for ${kind} "${name}" in infra/lib/pricing-table.json (known: ${Object.keys(known).join(', ')})`,
+    `add it from ${source}`,
   );
 }
 
@@ -102,8 +109,8 @@ export function gcpNodePrice(
   if (machine.bundledAccelerator) {
     if (machine.bundledAccelerator !== accelerator.type) {
       throw new PricingError(
-        `${machineType} comes with ${machine.bundledAccelerator}, not ${accelerator.type}; ` +
-          `pick a machine type that carries ${accelerator.type} or set the accelerator to ${machine.bundledAccelerator}`,
+        `${machineType} comes with ${machine.bundledAccelerator}, not ${accelerator.type}`,
+        `pick a machine type that carries ${accelerator.type} or set the accelerator to ${machine.bundledAccelerator}`,
       );
     }
     return { usdPerHour: machineUsd, gpus: machine.gpus };
@@ -157,7 +164,8 @@ export function gpuNodesFor(
   if (gpusPerReplica === 0) return nodes.min;
   if (gpusPerNode < gpusPerReplica) {
     throw new PricingError(
-      `a replica asks for ${gpusPerReplica} GPU(s) but a node carries ${gpusPerNode}; pick a larger node type`,
+      `a replica asks for ${gpusPerReplica} GPU(s) but a node carries ${gpusPerNode}`,
+      'pick a larger node type',
     );
   }
   const podsPerNode = Math.floor(gpusPerNode / gpusPerReplica);

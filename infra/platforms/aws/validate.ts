@@ -1,81 +1,160 @@
-import { awsInstancePrice, PricingError } from '../../lib/pricing';
-import type { AwsNodeGroupArgs, AwsPlatformArgs } from './args';
 import { parseCidr } from '../../lib/cidr';
+import { awsInstancePrice, PricingError } from '../../lib/pricing';
+import { argProblem as problem, type ArgProblem } from '../args-error';
+import type { AwsNodeGroupArgs, AwsPlatformArgs } from './args';
 import { isArmInstanceType } from './node-groups';
 
 /** Private subnets take the first 8 of 16 slots of the VPC CIDR, public ones the last 8. */
 export const MAX_ZONES = 8;
 
-function nodeGroupProblems(key: string, group: AwsNodeGroupArgs, needsGpu: boolean): string[] {
-  const problems: string[] = [];
+function sizeProblems(key: string, group: AwsNodeGroupArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
   const desired = group.desiredSize ?? group.minSize;
-  if (group.instanceTypes.length === 0)
-    problems.push(`${key}.instanceTypes is empty; name one at least`);
   if (!(group.minSize >= 0 && group.minSize <= desired && desired <= group.maxSize)) {
     problems.push(
-      `${key}: need 0 <= minSize (${group.minSize}) <= desiredSize (${desired}) <= maxSize (${group.maxSize})`,
+      problem(
+        key,
+        { minSize: group.minSize, desiredSize: desired, maxSize: group.maxSize },
+        'needs 0 <= minSize <= desiredSize <= maxSize',
+        'raise maxSize or lower minSize',
+      ),
     );
   }
-  if (group.maxSize < 1) problems.push(`${key}.maxSize (${group.maxSize}) must be 1 at least`);
+  if (group.maxSize < 1)
+    problems.push(
+      problem(`${key}.maxSize`, group.maxSize, 'must be 1 at least', 'set it to 1 or more'),
+    );
   if (group.diskSizeGiB < 20) {
     problems.push(
-      `${key}.diskSizeGiB (${group.diskSizeGiB}) must be 20 at least (the AMI takes ~10)`,
+      problem(
+        `${key}.diskSizeGiB`,
+        group.diskSizeGiB,
+        'is too small for the AMI (~10 GiB) and images',
+        'use 20 or more',
+      ),
     );
-  }
-  const arm = group.instanceTypes.filter(isArmInstanceType);
-  if (arm.length > 0 && arm.length < group.instanceTypes.length) {
-    problems.push(
-      `${key}.instanceTypes (${group.instanceTypes.join(', ')}) mix Arm (${arm.join(', ')}) and x86; one AMI serves one architecture`,
-    );
-  }
-  const first = group.instanceTypes[0];
-  if (first === undefined) return problems;
-  try {
-    const price = awsInstancePrice(first, group.capacity ?? 'on-demand');
-    if (needsGpu && price.gpus === 0) {
-      problems.push(
-        `${key}.instanceTypes[0] (${first}) has no GPU; use a GPU type such as g6.xlarge`,
-      );
-    }
-  } catch (error) {
-    if (!(error instanceof PricingError)) throw error;
-    problems.push(`${key}.instanceTypes[0]: ${error.message}`);
   }
   return problems;
 }
 
-/** Every problem with `args`, each naming the key and the value; empty when they are usable. */
-export function awsArgProblems(args: AwsPlatformArgs): string[] {
-  const problems: string[] = [];
-  if (!/^1\.\d{2}$/.test(args.kubernetesVersion)) {
+function typeProblems(key: string, group: AwsNodeGroupArgs, needsGpu: boolean): ArgProblem[] {
+  const types = group.instanceTypes;
+  if (types.length === 0)
+    return [problem(`${key}.instanceTypes`, types, 'is empty', 'name one instance type at least')];
+  const problems: ArgProblem[] = [];
+  const arm = types.filter(isArmInstanceType);
+  if (arm.length > 0 && arm.length < types.length) {
     problems.push(
-      `kubernetesVersion (${args.kubernetesVersion}) must be a minor version like 1.33`,
+      problem(
+        `${key}.instanceTypes`,
+        types,
+        'mixes Arm and x86 types; one AMI serves one architecture',
+        `keep only ${arm.join(', ')} or only the others`,
+      ),
     );
   }
-  if (!/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/.test(args.clusterName)) {
-    problems.push(
-      `clusterName (${args.clusterName}) must be letters, digits and '-', starting with a letter`,
-    );
+  try {
+    const price = awsInstancePrice(types[0]!, group.capacity ?? 'on-demand');
+    if (needsGpu && price.gpus === 0) {
+      problems.push(
+        problem(
+          `${key}.instanceTypes`,
+          types,
+          `${types[0]} has no GPU`,
+          'use GPU types such as g6.xlarge, g5.xlarge',
+        ),
+      );
+    }
+  } catch (error) {
+    if (!(error instanceof PricingError)) throw error;
+    problems.push(problem(`${key}.instanceTypes`, types, error.why, error.fix));
   }
+  return problems;
+}
+
+function networkProblems(args: AwsPlatformArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
   const zones = args.availabilityZones;
   if (zones && (zones.length < 2 || zones.length > MAX_ZONES)) {
-    problems.push(`availabilityZones (${zones.join(', ')}) must name 2 to ${MAX_ZONES} zones`);
+    problems.push(
+      problem(
+        'availabilityZones',
+        zones,
+        `must name 2 to ${MAX_ZONES} zones`,
+        'list two zones of the region at least',
+      ),
+    );
   }
   const vpc = parseCidr(args.vpcCidr ?? '10.0.0.0/16');
   if (!vpc || vpc.prefix < 16 || vpc.prefix > 20) {
     problems.push(
-      `vpcCidr (${args.vpcCidr}) must be an IPv4 CIDR from /16 to /20, like 10.0.0.0/16`,
+      problem(
+        'vpcCidr',
+        args.vpcCidr,
+        'is not an IPv4 CIDR from /16 to /20',
+        'use a private range like 10.0.0.0/16',
+      ),
     );
   }
   const access = args.endpointAccess;
   if (access?.publicAccess === false && access.privateAccess === false) {
-    problems.push('endpointAccess: publicAccess and privateAccess are both false; enable one');
+    problems.push(
+      problem(
+        'endpointAccess',
+        access,
+        'leaves the EKS API unreachable',
+        'enable publicAccess or privateAccess',
+      ),
+    );
   }
-  problems.push(...nodeGroupProblems('systemNodes', args.systemNodes, false));
-  problems.push(...nodeGroupProblems('gpuNodes', args.gpuNodes, true));
+  return problems;
+}
+
+/** Every problem with `args`, each naming the field and the value; empty when they are usable. */
+export function awsArgProblems(args: AwsPlatformArgs): ArgProblem[] {
+  const problems: ArgProblem[] = [];
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(args.region)) {
+    problems.push(
+      problem('region', args.region, 'is not an AWS region', 'use a region code like us-east-1'),
+    );
+  }
+  if (!/^[a-zA-Z][a-zA-Z0-9-]{0,99}$/.test(args.clusterName)) {
+    problems.push(
+      problem(
+        'clusterName',
+        args.clusterName,
+        'is not an EKS cluster name',
+        "use letters, digits and '-', starting with a letter",
+      ),
+    );
+  }
+  if (!/^1\.\d{2}$/.test(args.kubernetesVersion)) {
+    problems.push(
+      problem(
+        'kubernetesVersion',
+        args.kubernetesVersion,
+        'is not a Kubernetes minor version',
+        'use the form 1.33',
+      ),
+    );
+  }
+  problems.push(...networkProblems(args));
+  problems.push(
+    ...sizeProblems('systemNodes', args.systemNodes),
+    ...typeProblems('systemNodes', args.systemNodes, false),
+  );
+  problems.push(
+    ...sizeProblems('gpuNodes', args.gpuNodes),
+    ...typeProblems('gpuNodes', args.gpuNodes, true),
+  );
   if (args.systemNodes.minSize < 1) {
     problems.push(
-      `systemNodes.minSize (${args.systemNodes.minSize}) must be 1 at least: the autoscaler runs there`,
+      problem(
+        'systemNodes.minSize',
+        args.systemNodes.minSize,
+        'leaves no node for the autoscaler and add-ons',
+        'set it to 1 or more',
+      ),
     );
   }
   return problems;

@@ -1,5 +1,5 @@
 import { AwsPlatform, awsArgProblems, type AwsPlatformArgs } from '../../../../infra/platforms/aws';
-import { PlatformArgsError } from '../../../../infra/platforms/args-error';
+import { formatArgProblem, PlatformArgsError } from '../../../../infra/platforms/args-error';
 import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('options');
@@ -96,16 +96,16 @@ describe('AWS args validation', () => {
         diskSizeGiB: 100,
       },
     });
-    expect(problems).toEqual([
-      'kubernetesVersion (1.33.2) must be a minor version like 1.33',
-      'availabilityZones (eu-west-1a) must name 2 to 8 zones',
-      'vpcCidr (10.0.0.0/8) must be an IPv4 CIDR from /16 to /20, like 10.0.0.0/16',
-      'endpointAccess: publicAccess and privateAccess are both false; enable one',
-      'systemNodes.diskSizeGiB (10) must be 20 at least (the AMI takes ~10)',
-      'gpuNodes: need 0 <= minSize (3) <= desiredSize (3) <= maxSize (2)',
-      'gpuNodes.instanceTypes (m6i.large, g5g.xlarge) mix Arm (g5g.xlarge) and x86; one AMI serves one architecture',
-      'gpuNodes.instanceTypes[0] (m6i.large) has no GPU; use a GPU type such as g6.xlarge',
-      'systemNodes.minSize (0) must be 1 at least: the autoscaler runs there',
+    expect(problems.map(formatArgProblem)).toEqual([
+      'kubernetesVersion = "1.33.2": is not a Kubernetes minor version. Fix: use the form 1.33',
+      'availabilityZones = ["eu-west-1a"]: must name 2 to 8 zones. Fix: list two zones of the region at least',
+      'vpcCidr = "10.0.0.0/8": is not an IPv4 CIDR from /16 to /20. Fix: use a private range like 10.0.0.0/16',
+      'endpointAccess = {"publicAccess":false,"privateAccess":false}: leaves the EKS API unreachable. Fix: enable publicAccess or privateAccess',
+      'systemNodes.diskSizeGiB = 10: is too small for the AMI (~10 GiB) and images. Fix: use 20 or more',
+      'gpuNodes = {"minSize":3,"desiredSize":3,"maxSize":2}: needs 0 <= minSize <= desiredSize <= maxSize. Fix: raise maxSize or lower minSize',
+      'gpuNodes.instanceTypes = ["m6i.large","g5g.xlarge"]: mixes Arm and x86 types; one AMI serves one architecture. Fix: keep only g5g.xlarge or only the others',
+      'gpuNodes.instanceTypes = ["m6i.large","g5g.xlarge"]: m6i.large has no GPU. Fix: use GPU types such as g6.xlarge, g5.xlarge',
+      'systemNodes.minSize = 0: leaves no node for the autoscaler and add-ons. Fix: set it to 1 or more',
     ]);
   });
 
@@ -114,10 +114,9 @@ describe('AWS args validation', () => {
       ...base,
       gpuNodes: { ...base.gpuNodes, instanceTypes: ['p5.48xlarge'] },
     });
-    expect(problem).toMatch(
-      /^gpuNodes.instanceTypes\[0\]: no price for EC2 instance type "p5.48xlarge"/,
-    );
-    expect(problem).toContain('https://aws.amazon.com/ec2/pricing/on-demand/');
+    expect(problem!.field).toBe('gpuNodes.instanceTypes');
+    expect(problem!.why).toMatch(/^no price for EC2 instance type "p5.48xlarge"/);
+    expect(problem!.fix).toContain('https://aws.amazon.com/ec2/pricing/on-demand/');
   });
 
   it('refuses to build a platform from bad args, before any resource exists', () => {
@@ -126,7 +125,7 @@ describe('AWS args validation', () => {
       PlatformArgsError,
     );
     expect(() => new AwsPlatform('bad', { ...base, clusterName: '1-bad name' })).toThrow(
-      "AwsPlatform: clusterName (1-bad name) must be letters, digits and '-', starting with a letter",
+      'AwsPlatform:\n  - clusterName = "1-bad name": is not an EKS cluster name.',
     );
     expect(stack.resources.length).toBe(before);
   });

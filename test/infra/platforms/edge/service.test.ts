@@ -5,6 +5,7 @@ import {
   edgeArgProblems,
   type EdgeServiceArgs,
 } from '../../../../infra/platforms/edge';
+import { formatArgProblem } from '../../../../infra/platforms/args-error';
 import {
   installMocks,
   isSecretInput,
@@ -199,15 +200,15 @@ describe('edge args validation', () => {
         hostPort: 9090,
         env: { PORT: '80', HF_TOKEN: 'plain' },
         image: { build: { platform: 'linux/riscv64' } },
-      }),
+      }).map(formatArgProblem),
     ).toEqual([
-      'host (gpu-box) must be a Docker endpoint like ssh://user@host or unix:///var/run/docker.sock',
-      'image platform (linux/riscv64) must be linux/amd64 or linux/arm64',
-      'gpus (2) needs device cuda; a CPU host requests no GPU',
-      'domain (Not A Domain) must be a lowercase DNS name like llm.example.com',
-      'hostPort and metricsHostPort are both 9090; pick two ports',
-      'env PORT is set by the edge target; remove it',
-      'env HF_TOKEN holds a credential; pass it as a secret (secretEnv), not plain env',
+      'host = "gpu-box": is not a Docker endpoint. Fix: use ssh://user@host or unix:///var/run/docker.sock',
+      'domain = "Not A Domain": is not a DNS name. Fix: use a lowercase name like llm.example.com',
+      'image.platform = "linux/riscv64": is not a platform the server ships for. Fix: use linux/amd64 or linux/arm64',
+      'gpus = 2: needs device cuda; a CPU host requests no GPU. Fix: set device cuda, or drop gpus',
+      'metricsHostPort = 9090: is the same port as hostPort. Fix: pick two different ports',
+      'env.PORT = "PORT": is set by the edge target. Fix: remove it',
+      'env.HF_TOKEN = "[secret]": holds a credential in plain config. Fix: pass it as a Pulumi secret (secretEnv)',
     ]);
   });
 

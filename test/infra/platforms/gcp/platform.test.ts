@@ -1,4 +1,5 @@
 import { GcpPlatform, gcpArgProblems, type GcpPlatformArgs } from '../../../../infra/platforms/gcp';
+import { formatArgProblem } from '../../../../infra/platforms/args-error';
 import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('gcp');
@@ -218,14 +219,14 @@ describe('GCP args validation', () => {
           accelerator: { type: 'nvidia-tesla-t4', count: 1 },
           zones: ['us-east1-b'],
         },
-      }),
+      }).map(formatArgProblem),
     ).toEqual([
-      "project (X) is not a project id (6-30 lowercase letters, digits, '-')",
-      'location (europe-west4-a) must be us-central1 or one of its zones, like us-central1-a',
-      'masterCidr (172.16.0.0/24) must be a /28',
-      'gpuNodes.zones: us-east1-b is not a zone of us-central1',
-      'systemNodes.minNodes (0) must be 1 at least',
-      'gpuNodes.machineType: g2-standard-4 comes with nvidia-l4, not nvidia-tesla-t4; pick a machine type that carries nvidia-tesla-t4 or set the accelerator to nvidia-l4',
+      'project = "X": is not a project id. Fix: use the id (6-30 lowercase letters, digits, \'-\'), not the name',
+      'location = "europe-west4-a": is neither us-central1 nor one of its zones. Fix: use us-central1 or us-central1-a',
+      'masterCidr = "172.16.0.0/24": must be a /28. Fix: use a /28 such as 172.16.0.0/28',
+      'gpuNodes.zones = ["us-east1-b"]: us-east1-b not in us-central1. Fix: use zones like us-central1-a',
+      'systemNodes.minNodes = 0: leaves no node for system pods. Fix: set it to 1 or more',
+      'gpuNodes.machineType = "g2-standard-4": g2-standard-4 comes with nvidia-l4, not nvidia-tesla-t4. Fix: pick a machine type that carries nvidia-tesla-t4 or set the accelerator to nvidia-l4',
     ]);
   });
 });
