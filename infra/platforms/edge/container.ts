@@ -6,8 +6,11 @@ import { SERVER_ALIAS } from './proxy';
 /** The server's ports inside the container (the runtime contract). */
 export const SERVER_PORT = 8080;
 export const METRICS_PORT = 9090;
-/** Where the named cache volume is mounted; the Dockerfile should create it for its user. */
-export const CACHE_DIR = '/var/cache/llm-deploy';
+/**
+ * Where the named cache volume is mounted: the image creates /cache owned by its user, and Docker
+ * gives a fresh named volume the ownership of the folder it is mounted over.
+ */
+export const CACHE_DIR = '/cache';
 /** The server drains for SHUTDOWN_GRACE_SECONDS (25 by default) after SIGTERM. */
 const STOP_TIMEOUT_SECONDS = 30;
 
@@ -58,6 +61,9 @@ export function serverContainerArgs(
       loopback(METRICS_PORT, cfg.metricsHostPort),
     ],
     volumes: [{ volumeName: inputs.cacheVolume, containerPath: CACHE_DIR }],
+    // As on Kubernetes: a read-only root, the cache volume and a /tmp in memory are all it writes.
+    readOnly: true,
+    tmpfs: { '/tmp': 'rw,noexec,nosuid,size=256m' },
     cpus: cfg.cpus === undefined ? undefined : String(cfg.cpus),
     memory: cfg.memoryMiB,
     deviceRequests:

@@ -101,9 +101,13 @@ describe('container on a CPU host', () => {
   it('mounts a named volume as the model cache', () => {
     expect(stack.named('cpu-cache').inputs.name).toBe('cpu-model-cache');
     expect(container('cpu-server').volumes).toEqual([
-      { volumeName: 'cpu-model-cache', containerPath: '/var/cache/llm-deploy' },
+      { volumeName: 'cpu-model-cache', containerPath: '/cache' },
     ]);
-    expect(envOf('cpu-server')).toContain('CACHE_DIR=/var/cache/llm-deploy');
+    expect(envOf('cpu-server')).toContain('CACHE_DIR=/cache');
+    expect(container('cpu-server')).toMatchObject({
+      readOnly: true,
+      tmpfs: { '/tmp': 'rw,noexec,nosuid,size=256m' },
+    });
   });
 
   it('passes the runtime contract and config as env, and secrets as secrets', () => {
