@@ -26,7 +26,7 @@ export interface RecordedResource {
 type Outputs = Record<string, unknown>;
 
 /** Outputs a real provider would add to a resource's inputs. */
-function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
+export function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
   const arn = (service: string, resource: string) =>
     `arn:aws:${service}:us-east-1:${ACCOUNT_ID}:${resource}`;
   switch (type) {
@@ -86,7 +86,7 @@ function computedOutputs(type: string, name: string, inputs: Outputs): Outputs {
 }
 
 /** Answers to provider functions (invokes). */
-function callResult(token: string, inputs: Outputs): Outputs {
+export function callResult(token: string, inputs: Outputs): Outputs {
   switch (token) {
     case 'aws:index/getPartition:getPartition':
       return { partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' };
