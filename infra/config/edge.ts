@@ -97,13 +97,20 @@ const SHARED_KEY_OF: Record<string, string> = {
   startPeriodSeconds: 'modelLoadSeconds',
 };
 
-function edgeProblems(problems: ArgProblem[]): ConfigProblem[] {
+function edgeProblems(problems: ArgProblem[], service: ServiceSettings): ConfigProblem[] {
+  const sharedValues: Record<string, unknown> = {
+    gpusPerReplica: service.resources.gpus,
+    host: service.ingress?.host,
+    cpuLimit: service.resources.cpuLimit,
+    memoryLimit: service.resources.memoryLimit,
+    modelLoadSeconds: service.modelLoadSeconds,
+  };
   return problems.map((p) => {
     const shared = SHARED_KEY_OF[p.field];
     if (!shared) return sectionProblems('edge', [p])[0]!;
     return {
       key: fullKey(shared),
-      value: show(p.value),
+      value: show(shared in sharedValues ? sharedValues[shared] : p.value),
       why: `on the edge target, ${p.why}`,
       fix: p.fix,
     };
@@ -143,6 +150,6 @@ export function readEdgeSection(
     proxyImage: r.optionalString('proxyImage'),
   };
   const pullRegistry = readPullRegistry(r, context);
-  const problems = [...r.problems, ...edgeProblems(edgeArgProblems(args))];
+  const problems = [...r.problems, ...edgeProblems(edgeArgProblems(args), service)];
   return { settings: { service: args, ...(pullRegistry ? { pullRegistry } : {}) }, problems };
 }
