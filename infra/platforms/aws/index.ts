@@ -1,4 +1,6 @@
 export { AwsPlatform } from './platform';
+export { awsGpuScheduling } from './scheduling';
+export { GP3_STORAGE_CLASS } from './storage-class';
 export { resolveAwsArgs } from './args';
 export type {
   AwsPlatformArgs,

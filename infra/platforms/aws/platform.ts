@@ -2,7 +2,7 @@ import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { assertNoProblems } from '../args-error';
-import { GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../node-pools';
+import { awsGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveAwsArgs, type AwsPlatformArgs } from './args';
 import { autoscaleNodeGroups } from './autoscaler';
@@ -58,11 +58,7 @@ export class AwsPlatform extends pulumi.ComponentResource {
     this.platform = {
       kind: 'aws',
       provider,
-      gpu: {
-        resourceName: GPU_RESOURCE,
-        nodeSelector: { [POOL_LABEL]: 'gpu' },
-        taints: [{ ...GPU_TAINT }],
-      },
+      gpu: awsGpuScheduling(),
       registry: registry.target,
       storageClassName: storageClass.metadata.name,
       // The NVIDIA AMI has the driver and container toolkit; the device plugin is an add-on.

@@ -2,7 +2,7 @@ import { parseCidr } from '../../lib/cidr';
 import { awsInstancePrice, PricingError } from '../../lib/pricing';
 import { argProblem as problem, type ArgProblem } from '../args-error';
 import type { AwsNodeGroupArgs, AwsPlatformArgs } from './args';
-import { isArmInstanceType } from './node-groups';
+import { isArmInstanceType } from './ami';
 
 /** Private subnets take the first 8 of 16 slots of the VPC CIDR, public ones the last 8. */
 export const MAX_ZONES = 8;

@@ -2,7 +2,7 @@ import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { assertNoProblems } from '../args-error';
-import { GPU_RESOURCE, GPU_TAINT, POOL_LABEL } from '../node-pools';
+import { gcpGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveGcpArgs, type GcpPlatformArgs } from './args';
 import { createGkeCluster, nodeServiceAccount } from './cluster';
@@ -85,15 +85,10 @@ export class GcpPlatform extends pulumi.ComponentResource {
       { parent: this, dependsOn: [systemPool, gpuPool] },
     );
 
-    const accelerator = cfg.gpuNodes.accelerator.type;
     this.platform = {
       kind: 'gcp',
       provider,
-      gpu: {
-        resourceName: GPU_RESOURCE,
-        nodeSelector: { [POOL_LABEL]: 'gpu', 'cloud.google.com/gke-accelerator': accelerator },
-        taints: [{ ...GPU_TAINT }],
-      },
+      gpu: gcpGpuScheduling(cfg.gpuNodes.accelerator.type),
       registry: registry.target,
       // GKE's default StorageClass (standard-rwo, pd-balanced via the PD CSI driver).
       storageClassName: undefined,
