@@ -137,7 +137,7 @@ describe('aws', () => {
   test('pushes to the ECR repository', () => {
     const image = record('aws', 'docker:index/image:Image').inputs as Obj;
     expect(image.imageName).toMatch(
-      /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/llm-deploy:aws-/,
+      /^123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com\/llm-deploy\/llm-aws:aws-/,
     );
     expect((unwrapSecrets(image.registry) as Obj).username).toBe('AWS');
   });
@@ -161,7 +161,7 @@ describe('gcp', () => {
   test('pushes to Artifact Registry with an access token', () => {
     const image = record('gcp', 'docker:index/image:Image').inputs as Obj;
     expect(image.imageName).toMatch(
-      /^us-central1-docker\.pkg\.dev\/my-project\/llm-deploy\/llm-deploy:gcp-/,
+      /^us-central1-docker\.pkg\.dev\/my-project\/llm-gcp\/llm-deploy:gcp-/,
     );
     expect((unwrapSecrets(image.registry) as Obj).username).toBe('oauth2accesstoken');
   });

@@ -72,7 +72,7 @@ export interface AwsPlatformArgs {
 }
 
 export interface AwsRegistryArgs {
-  /** @default 'llm-deploy' */
+  /** ECR repository name; one per stack, so stacks in one account do not collide. @default `llm-deploy/<clusterName, lower case>` */
   repositoryName?: string;
   /** Untagged images are expired after this many days. @default 7 */
   untaggedExpiryDays?: number;
@@ -124,7 +124,8 @@ export function resolveAwsArgs(args: AwsPlatformArgs): ResolvedAwsPlatformArgs {
     systemNodes: resolveNodeGroup(args.systemNodes),
     gpuNodes: resolveNodeGroup(args.gpuNodes),
     registry: {
-      repositoryName: args.registry?.repositoryName ?? 'llm-deploy',
+      repositoryName:
+        args.registry?.repositoryName ?? `llm-deploy/${args.clusterName.toLowerCase()}`,
       untaggedExpiryDays: args.registry?.untaggedExpiryDays ?? 7,
       keepTaggedImages: args.registry?.keepTaggedImages ?? 30,
       forceDelete: args.registry?.forceDelete ?? false,

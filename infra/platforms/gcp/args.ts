@@ -27,7 +27,7 @@ export interface GcpGpuNodePoolArgs extends GcpNodePoolArgs {
 }
 
 export interface GcpRegistryArgs {
-  /** Artifact Registry repository id. @default 'llm-deploy' */
+  /** Artifact Registry repository id; one per stack, so stacks in one project do not collide. @default clusterName */
   repositoryId?: string;
   /** Untagged images are deleted after this many days. @default 7 */
   untaggedExpiryDays?: number;
@@ -105,7 +105,7 @@ export function resolveGcpArgs(args: GcpPlatformArgs): ResolvedGcpPlatformArgs {
       driverVersion: args.gpuNodes.driverVersion ?? 'DEFAULT',
     },
     registry: {
-      repositoryId: args.registry?.repositoryId ?? 'llm-deploy',
+      repositoryId: args.registry?.repositoryId ?? args.clusterName,
       untaggedExpiryDays: args.registry?.untaggedExpiryDays ?? 7,
       keepTaggedImages: args.registry?.keepTaggedImages ?? 30,
     },

@@ -186,7 +186,7 @@ describe('ECR', () => {
   it('scans on push, keeps tags immutable and expires old images', () => {
     const repo = stack.named('prod-repo').inputs as Record<string, Loose>;
     expect(repo).toMatchObject({
-      name: 'llm-deploy',
+      name: 'llm-deploy/llm-prod',
       imageTagMutability: 'IMMUTABLE',
       imageScanningConfiguration: { scanOnPush: true },
     });
@@ -198,7 +198,7 @@ describe('ECR', () => {
     const registry = platform.platform.registry;
     expect(await valueOf(registry.server)).toBe(`${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com`);
     expect(await valueOf(registry.repository)).toBe(
-      `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/llm-deploy`,
+      `${ACCOUNT_ID}.dkr.ecr.us-east-1.amazonaws.com/llm-deploy/llm-prod`,
     );
     expect(await valueOf(registry.username)).toBe('AWS');
     expect(await valueOf(registry.password)).toBe('ecr-token-password');

@@ -150,7 +150,7 @@ describe('Artifact Registry', () => {
     expect(repo).toMatchObject({
       format: 'DOCKER',
       location: 'us-central1',
-      repositoryId: 'llm-deploy',
+      repositoryId: 'llm-gke',
       dockerConfig: { immutableTags: true },
     });
     expect(repo.cleanupPolicies.map((p: Loose) => p.id)).toEqual([
@@ -164,7 +164,7 @@ describe('Artifact Registry', () => {
     const registry = platform.platform.registry;
     expect(await valueOf(registry.server)).toBe('us-central1-docker.pkg.dev');
     expect(await valueOf(registry.repository)).toBe(
-      'us-central1-docker.pkg.dev/my-project/llm-deploy/llm-deploy',
+      'us-central1-docker.pkg.dev/my-project/llm-gke/llm-deploy',
     );
     expect(await valueOf(registry.username)).toBe('oauth2accesstoken');
     expect(await valueOf(registry.password)).toBe('ya29.mock-access-token');
