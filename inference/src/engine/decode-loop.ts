@@ -44,6 +44,7 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
   let inputs = args.inputs;
   let completionTokens = 0;
   let reason: FinishReason = 'length';
+  let stopSequenceFound = false;
   try {
     while (completionTokens < request.maxNewTokens) {
       if (request.signal?.aborted) {
@@ -63,6 +64,7 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
       if (emit) yield { type: 'text', text: emit };
       if (stopped) {
         reason = 'stop';
+        stopSequenceFound = true;
         break;
       }
       inputs = model._update_model_kwargs_for_generation({
@@ -72,9 +74,11 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
         is_encoder_decoder: false,
       });
     }
-    if (reason !== 'stop') {
+    // Whatever ended generation short of a stop sequence (length, end of sequence, abort), text
+    // held back as a possible stop or half a character is released now.
+    if (!stopSequenceFound) {
       const tail = stops.push(detokenizer.flush());
-      if (tail.stopped) reason = 'stop';
+      if (tail.stopped && reason === 'length') reason = 'stop';
       const rest = tail.stopped ? tail.emit : tail.emit + stops.flush();
       if (rest) yield { type: 'text', text: rest };
     }
