@@ -13,7 +13,12 @@ export function describeHubError(
   hub: HubOptions,
 ): string | undefined {
   // Duck-typed: fetch's errors may come from another realm (jest, vm), where instanceof fails.
-  const { message = String(error), name, status, cause } = (error ?? {}) as {
+  const {
+    message = String(error),
+    name,
+    status,
+    cause,
+  } = (error ?? {}) as {
     message?: string;
     name?: string;
     status?: unknown;

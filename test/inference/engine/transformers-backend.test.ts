@@ -45,7 +45,7 @@ describe('greedy decoding', () => {
         attention_mask: mask,
         max_new_tokens: 20,
         do_sample: false,
-      } as object)) as Tensor;
+      })) as Tensor;
       const bare = Array.from(sequences.data as BigInt64Array, Number).slice(promptIds.length);
       await model.dispose();
       expect(recorder.ids()).toEqual(bare);

@@ -130,7 +130,10 @@ describe('loading from a Hub', () => {
     const folder = join(mkdtempSync(join(tmpdir(), 'llm-deploy-ext-')), 'model');
     const shape = { nEmbd: 32, nLayer: 1, nHead: 2, nPositions: 64 };
     writeGpt2Model(folder, { shape, seed: 3, externalData: true, chatTemplate: false });
-    const extHub = await startLoopbackHub({ repos: { 'acme/ext': { main: folder } }, token: TOKEN });
+    const extHub = await startLoopbackHub({
+      repos: { 'acme/ext': { main: folder } },
+      token: TOKEN,
+    });
     const cacheDir = freshCache();
     try {
       const online = await load(extHub, { model: 'acme/ext', cacheDir, token: TOKEN });
@@ -186,6 +189,8 @@ describe('Hub failures are one clear ModelLoadError', () => {
     const gone = await startLoopbackHub({ repos: {} });
     await gone.close();
     const message = await loadError(load(gone, { cacheDir: freshCache(), token: TOKEN }));
-    expect(message).toMatch(/could not reach the Hub at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    expect(message).toMatch(
+      /could not reach the Hub at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    );
   });
 });
