@@ -92,10 +92,14 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
   };
 }
 
-/** The logits of the last position of the only sequence, as a copy we may modify. */
+/**
+ * The logits of the last position of the only sequence. A view, not a copy: the sampler may modify
+ * it, and nothing reads these logits after it.
+ */
 function lastRow(logits: Tensor): Float32Array {
   const [, sequence, vocab] = logits.dims;
-  const row = logits.data.slice((sequence - 1) * vocab, sequence * vocab);
+  const data = logits.data as { subarray(start: number, end: number): ArrayLike<number> };
+  const row = data.subarray((sequence - 1) * vocab, sequence * vocab);
   // fp16 models return Float16Array logits.
-  return row instanceof Float32Array ? row : Float32Array.from(row as ArrayLike<number>);
+  return row instanceof Float32Array ? row : Float32Array.from(row);
 }

@@ -90,6 +90,23 @@ describe('TokenSampler', () => {
     [0, 0, 3 / 7, 4 / 7].forEach((p, i) => expect(nucleus[i]).toBeCloseTo(p, 1));
   });
 
+  test('top_p applies to what top_k kept, renormalised (as Hugging Face and vLLM chain them)', () => {
+    // top_k 2 keeps 0.3 and 0.4, i.e. 3/7 and 4/7; a nucleus of 0.5 then needs only the 4/7.
+    const logits = [0, Math.log(2), Math.log(3), Math.log(4)];
+    const both = frequencies({ ...SAMPLE, topK: 2, topP: 0.5 }, logits, 2000);
+    expect(both).toEqual([0, 0, 0, 1]);
+  });
+
+  test('top_k on a GPT-2-sized row keeps exactly the k largest', () => {
+    const logits = randomLogits(21);
+    const top = Array.from(logits.keys())
+      .sort((a, b) => logits[b] - logits[a])
+      .slice(0, 5);
+    const sampler = new TokenSampler({ ...SAMPLE, temperature: 5, topK: 5 }, 21, []);
+    const drawn = new Set(Array.from({ length: 300 }, () => sampler.next(logits.slice())));
+    expect([...drawn].sort()).toEqual([...top].sort());
+  });
+
   test('repetition penalty discourages tokens of the prompt and of earlier picks', () => {
     // Token 0 leads slightly; a penalty of 2 halves its (positive) logit so token 1 wins.
     const logits = () => Float32Array.from([2, 1.5, -3]);
