@@ -1,31 +1,70 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerCogRoutes } from './api/cog/routes';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
 import type { Metrics } from './api/metrics/metrics';
+import { registerPredictions } from './api/predictions';
+import { registerReplicateRoutes } from './api/replicate/routes';
+import { registerOpenAIRoutes } from './api/openai/routes';
 import type { ServerConfig } from './config';
+import type { ApiKeys } from './http/api-keys';
+import { registerAuth, type RouteAccess } from './http/auth';
+import { registerBodyTimeout } from './http/body-timeout';
+import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
+import type { RateLimiter } from './http/rate-limit';
+import { currentAccount } from './http/request-context';
+import type { RouteConfig } from './http/route-config';
 import type { Lifecycle } from './lifecycle';
+import { ValidationError } from './errors';
+import { hasMalformedText } from './http/unicode';
 
 export interface AppDeps {
   config: ServerConfig;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  apiKeys: ApiKeys;
+  rateLimiter: RateLimiter;
   /** pino options, or false for a silent app (tests). */
   logger?: boolean | object;
 }
 
+export interface App {
+  app: FastifyInstance;
+  /** Requests being answered now, streams included. */
+  inFlight: () => number;
+  /** Every route and its access decision. */
+  routes: RouteAccess[];
+}
+
 /** Builds the HTTP app without listening, so tests can drive it in process or on a port. */
-export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
+export async function createApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? false,
-    bodyLimit: 1024 * 1024,
+    bodyLimit: deps.config.bodyLimitBytes,
     // Client-supplied ids are not trusted as request ids; ours are echoed in X-Request-Id.
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    // Requests the router cannot even parse (malformed URL, bad Content-Type) get our error shape.
+    frameworkErrors: (error, request, reply) => {
+      const protocol = protocolOf(request);
+      sendError(reply, toHttpError(error, protocol), protocol);
+    },
   });
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
+  });
+  // JSON only: a text/plain body is a client mistake (415), not a string prompt.
+  app.removeContentTypeParser('text/plain');
+  registerBodyTimeout(app, deps.config.bodyTimeoutSeconds);
+  app.addHook('preValidation', async (request) => {
+    if (hasMalformedText(request.body)) {
+      throw new ValidationError(
+        'the request body holds text that is not valid Unicode (an unpaired surrogate)',
+        'body',
+      );
+    }
   });
   app.setErrorHandler((error, request, reply) => {
     const protocol = protocolOf(request);
@@ -44,7 +83,19 @@ export async function createApp(deps: AppDeps): Promise<FastifyInstance> {
       protocolOf(request),
     ),
   );
+  // Order matters: metrics see every answer (401s and 503s included); auth runs last so the
+  // handler runs inside the caller's request context.
   registerRequestMetrics(app, deps.metrics);
+  const { inFlight } = registerDrain(app, deps.lifecycle);
+  const routes = registerAuth(app, deps.apiKeys);
+  app.addHook('preHandler', async (request) => {
+    if ((request.routeOptions.config as Partial<RouteConfig>).generates)
+      deps.rateLimiter.admit(currentAccount());
+  });
   registerHealthRoutes(app, deps.lifecycle);
-  return app;
+  const predictionDeps = registerPredictions(app, deps);
+  registerCogRoutes(app, predictionDeps);
+  registerReplicateRoutes(app, predictionDeps);
+  registerOpenAIRoutes(app, deps);
+  return { app, inFlight, routes };
 }

@@ -9,6 +9,8 @@ export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+const SECRET_KEYS = new Set(['HF_TOKEN', 'API_KEYS']);
+
 /** Every server setting: environment variable name -> schema with default. CLI flags override. */
 const schema = z.object({
   MODEL: z.string().min(1).default(EMBEDDED_MODEL),
@@ -33,6 +35,15 @@ const schema = z.object({
   PREDICTION_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(600),
   MAX_STORED_PREDICTIONS: integer(1, 1_000_000).default(1000),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600).default(25),
+  API_KEYS: z.string().optional(),
+  API_KEYS_FILE: z.string().min(1).optional(),
+  MAX_BODY_BYTES: integer(1024, 1024 ** 3).default(1024 * 1024),
+  BODY_TIMEOUT_SECONDS: integer(1, 3600).default(30),
+  MAX_PROMPT_TOKENS: integer(1, 10_000_000).optional(),
+  RATE_LIMIT_RPM: integer(0, 10_000_000).default(0),
+  RATE_LIMIT_TPM: integer(0, 1_000_000_000).default(0),
+  REQUEST_TIMEOUT_SECONDS: integer(1, 86_400).default(600),
+  LOG_PROMPTS: boolean.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -62,7 +73,7 @@ export function loadConfig(
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const shown = key === 'HF_TOKEN' ? '<secret>' : JSON.stringify(raw[key]);
+        const shown = SECRET_KEYS.has(key) ? '<secret>' : JSON.stringify(raw[key]);
         return `${key} (${shown}): ${issue.message}`;
       }),
     );
@@ -93,6 +104,19 @@ function toConfig(c: z.output<typeof schema>) {
       maxNewTokens: c.MAX_NEW_TOKENS,
     },
     predictions: { ttlSeconds: c.PREDICTION_TTL_SECONDS, maxStored: c.MAX_STORED_PREDICTIONS },
+    auth: {
+      keys: (c.API_KEYS ?? '')
+        .split(',')
+        .map((k) => k.trim())
+        .filter((k) => k.length > 0),
+      keysFile: c.API_KEYS_FILE,
+    },
+    bodyLimitBytes: c.MAX_BODY_BYTES,
+    bodyTimeoutSeconds: c.BODY_TIMEOUT_SECONDS,
+    maxPromptTokens: c.MAX_PROMPT_TOKENS,
+    rateLimit: { requestsPerMinute: c.RATE_LIMIT_RPM, tokensPerMinute: c.RATE_LIMIT_TPM },
+    requestTimeoutSeconds: c.REQUEST_TIMEOUT_SECONDS,
+    logPrompts: c.LOG_PROMPTS,
     shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
     logLevel: c.LOG_LEVEL,
   };

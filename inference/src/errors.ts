@@ -18,6 +18,22 @@ export class ValidationError extends DomainError {
   readonly type = 'invalid_request_error';
 }
 
+/** No API key, or one that is not valid. */
+export class Unauthorized extends DomainError {
+  readonly type = 'authentication_error';
+}
+
+/** This API key used up its requests or tokens for the minute. */
+export class RateLimited extends DomainError {
+  readonly type = 'rate_limit_exceeded';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
 /** Every generation slot and queue place is taken; retry later. */
 export class Overloaded extends DomainError {
   readonly type = 'overloaded';

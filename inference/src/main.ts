@@ -1,10 +1,12 @@
+import { terminalProgress } from './cli/progress';
 import { loadConfig, type ConfigEnv } from './config';
 import { startServer } from './server';
-import { terminalProgress } from './cli/progress';
+import { drain } from './shutdown';
 
 /**
- * Runs the server until SIGTERM/SIGINT: readiness drops at once, in-flight requests finish within
- * SHUTDOWN_GRACE_SECONDS, then the process exits 0. A second signal exits at once.
+ * Runs the server until SIGTERM/SIGINT or Cog's POST /shutdown, then drains (see shutdown.ts) and
+ * exits 0; a second signal, or the end of SHUTDOWN_GRACE_SECONDS with work still in flight, exits
+ * 1 at once.
  */
 export async function serve(overrides: ConfigEnv = {}): Promise<void> {
   const config = loadConfig(process.env, overrides);
@@ -12,28 +14,30 @@ export async function serve(overrides: ConfigEnv = {}): Promise<void> {
     logger: { level: config.logLevel },
     onProgress: terminalProgress('loading model'),
   });
-  server.app.log.info(`listening on ${server.url}`);
+  const log = server.app.log;
+  log.info(`listening on ${server.url} (metrics on ${server.metricsUrl}/metrics)`);
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) {
-      server.app.log.warn(`${signal} again: exiting now`);
-      process.exit(1);
-    }
+  /** Starts the one drain; false if it is already under way. */
+  const stop = (why: string): boolean => {
+    if (stopping) return false;
     stopping = true;
-    server.app.log.info(`${signal}: draining for up to ${config.shutdownGraceSeconds} s`);
-    server.lifecycle.startDraining();
-    const deadline = setTimeout(() => {
-      server.app.log.warn('grace period over: exiting');
-      process.exit(1);
-    }, config.shutdownGraceSeconds * 1000);
-    deadline.unref();
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    log.info(`${why}: draining for up to ${config.shutdownGraceSeconds} s`);
+    void (async () => {
+      const finished = await drain(server, { graceSeconds: config.shutdownGraceSeconds });
+      if (!finished) log.warn('grace period over with work still in flight: exiting');
+      await server.close().catch((error: Error) => log.error(`close failed: ${error.message}`));
+      process.exit(finished ? 0 : 1);
+    })();
+    return true;
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stop(signal)) return;
+      log.warn(`${signal} again: exiting now`);
+      process.exit(1);
+    });
+  }
+  server.lifecycle.onDrain(() => stop('shutdown requested'));
 }
 
 if (require.main === module) {

@@ -1,17 +1,25 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { Metrics } from './api/metrics/metrics';
 import { startMetricsServer } from './api/metrics/server';
 import { createApp } from './app';
 import type { ServerConfig } from './config';
 import { TransformersBackend, type LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
-import { Scheduler } from './scheduler';
+import { ApiKeys } from './http/api-keys';
+import type { RouteAccess } from './http/auth';
+import { RateLimiter } from './http/rate-limit';
+import { currentAccount, currentRequestId } from './http/request-context';
+import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
 import { SERVER_VERSION } from './version';
 
 export interface RunningServer {
   app: FastifyInstance;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Requests being answered now, streams included. */
+  inFlight: () => number;
+  /** Every route the router knows, with its access decision. */
+  routes: RouteAccess[];
   /** Base URL of the metrics port, e.g. http://127.0.0.1:9090 */
   metricsUrl: string;
   /** Base URL, e.g. http://127.0.0.1:8080 */
@@ -39,14 +47,47 @@ export async function startServer(
     running: () => lifecycle.scheduler?.running ?? 0,
     waiting: () => lifecycle.scheduler?.waiting ?? 0,
   });
-  const app = await createApp({ config, lifecycle, metrics, logger: options.logger });
+  const apiKeys = new ApiKeys(config.auth.keys, config.auth.keysFile);
+  const rateLimiter = new RateLimiter(
+    config.rateLimit.requestsPerMinute,
+    config.rateLimit.tokensPerMinute,
+  );
+  const { app, inFlight, routes } = await createApp({
+    config,
+    lifecycle,
+    metrics,
+    apiKeys,
+    rateLimiter,
+    logger: options.logger,
+  });
   await app.listen({ host: config.host, port: config.port });
   const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
-  const loaded = loadModel(config, lifecycle, metrics, app, options.onProgress);
+  const loaded = loadModel(
+    config,
+    lifecycle,
+    app,
+    [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
+    (backend) => {
+      metrics.modelLoadSeconds.set(backend.info.loadSeconds);
+      metrics.buildInfo.set(
+        {
+          version: SERVER_VERSION,
+          node_version: process.version,
+          model: config.servedModelName,
+          device: config.device,
+          dtype: config.dtype,
+        },
+        1,
+      );
+    },
+    options.onProgress,
+  );
   return {
     app,
     lifecycle,
     metrics,
+    inFlight,
+    routes,
     url: baseUrl(app, config.host),
     metricsUrl: baseUrl(metricsApp, config.host),
     loaded,
@@ -68,8 +109,9 @@ function baseUrl(app: FastifyInstance, bound: string): string {
 async function loadModel(
   config: ServerConfig,
   lifecycle: Lifecycle,
-  metrics: Metrics,
   app: FastifyInstance,
+  observers: SchedulerObserver[],
+  onLoaded: (backend: TransformersBackend) => void,
   onProgress?: (progress: LoadProgress) => void,
 ): Promise<void> {
   try {
@@ -85,23 +127,18 @@ async function loadModel(
       hub: config.hub,
       onProgress,
     });
-    metrics.modelLoadSeconds.set(backend.info.loadSeconds);
-    metrics.buildInfo.set(
-      {
-        version: SERVER_VERSION,
-        node_version: process.version,
-        model: config.servedModelName,
-        device: config.device,
-        dtype: config.dtype,
-      },
-      1,
-    );
+    onLoaded(backend);
     // Warm up unobserved, so the metrics count only what clients asked for.
     const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
     const scheduler = new Scheduler(backend, {
       maxConcurrent: config.limits.maxConcurrent,
       maxQueue: config.limits.maxQueue,
-      observer: metrics.schedulerObserver(),
+      maxPromptTokens: config.maxPromptTokens,
+      timeoutSeconds: config.requestTimeoutSeconds,
+      observer: combineObservers(
+        config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
+      ),
+      captureText: config.logPrompts,
     });
     const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(scheduler, logs);
@@ -111,6 +148,24 @@ async function loadModel(
     lifecycle.markFailed(message);
     app.log.error({ model: config.model }, `model setup failed: ${message}`);
   }
+}
+
+/** LOG_PROMPTS=true only: prompts and completions are user data and stay out of logs otherwise. */
+function promptLogObserver(log: FastifyBaseLogger): SchedulerObserver {
+  return {
+    onFinish: (usage, reason, transcript) => {
+      if (transcript)
+        log.info({ reqId: currentRequestId(), ...transcript, usage, reason }, 'generation');
+    },
+  };
+}
+
+/** Charges each API key for the tokens its generations used. */
+function rateLimitObserver(limiter: RateLimiter): SchedulerObserver {
+  return {
+    onFinish: (usage) =>
+      limiter.charge(currentAccount(), usage.promptTokens + usage.completionTokens),
+  };
 }
 
 /** One short greedy generation, so the first real request does not pay for lazy initialisation. */

@@ -9,10 +9,25 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { PRESETS, validateShape, writeGpt2Model, GPT2_VOCAB_SIZE } from './model-builder';
+import {
+  PRESETS,
+  validateShape,
+  writeGpt2Model,
+  GPT2_VOCAB_SIZE,
+  type Gpt2Shape,
+} from './model-builder';
 
 const USAGE =
   'usage: build-model --out DIR [--preset tiny|gpt2-small] [--seed N] [--n-embd N --n-layer N --n-head N --n-positions N] [--external-data] [--chat-template] [--if-missing]';
+
+/** The flag that sets each shape field, so errors name what the user typed. */
+const FLAGS: Record<keyof Gpt2Shape, string> = {
+  nEmbd: '--n-embd',
+  nLayer: '--n-layer',
+  nHead: '--n-head',
+  nPositions: '--n-positions',
+  vocabSize: 'the vocabulary size',
+};
 
 function fail(message: string): never {
   console.error(`build-model: ${message}\n${USAGE}`);
@@ -61,7 +76,7 @@ function main(): void {
     nHead: integer('n-head', values['n-head']) ?? preset.shape.nHead,
     nPositions: integer('n-positions', values['n-positions']) ?? preset.shape.nPositions,
   };
-  const problems = validateShape({ ...shape, vocabSize: GPT2_VOCAB_SIZE });
+  const problems = validateShape({ ...shape, vocabSize: GPT2_VOCAB_SIZE }, (key) => FLAGS[key]);
   if (problems.length > 0) fail(problems.join('; '));
   const seed = integer('seed', values.seed) ?? 1;
   const started = Date.now();

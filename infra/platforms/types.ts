@@ -36,4 +36,9 @@ export interface ClusterPlatform {
   storageClassName?: pulumi.Input<string>;
   /** Add-ons the platform already provides (GKE installs NVIDIA drivers and the device plugin). */
   provides: { gpuDevicePlugin: boolean };
+  /**
+   * Pods pull with an imagePullSecret made from `registry` (private registries that nodes have
+   * no credentials for, as on-prem). Undefined or false: nodes pull with their own identity.
+   */
+  pullWithRegistryCredentials?: boolean;
 }

@@ -1,37 +1,31 @@
-// @ts-check
-/**
- * jest's node environment runs each test file in its own realm, so a Float32Array made by a native
- * addon (onnxruntime-node's outputs) is not an `instanceof Float32Array` inside the test, and
- * onnxruntime-common rejects it ("A float32 tensor's data must be type of function
- * Float32Array()"). Sharing the host's typed-array constructors makes both sides agree.
- */
+// jest runs each test file in a vm context with its own typed-array constructors; ONNX Runtime's
+// native outputs are made in the main realm, so `instanceof Float32Array` checks in
+// onnxruntime-common fail. Share the main realm's constructors with the test context.
 const { TestEnvironment } = require('jest-environment-node');
 
-const SHARED_GLOBALS = [
+const SHARED = [
   'ArrayBuffer',
   'SharedArrayBuffer',
   'DataView',
-  'Int8Array',
   'Uint8Array',
   'Uint8ClampedArray',
-  'Int16Array',
+  'Int8Array',
   'Uint16Array',
-  'Int32Array',
+  'Int16Array',
   'Uint32Array',
-  'Float16Array',
+  'Int32Array',
   'Float32Array',
   'Float64Array',
   'BigInt64Array',
   'BigUint64Array',
+  'Buffer',
 ];
 
 class SharedTypedArrayEnvironment extends TestEnvironment {
-  /** @param {ConstructorParameters<typeof TestEnvironment>} args */
-  constructor(...args) {
-    super(...args);
-    for (const name of SHARED_GLOBALS) {
-      if (name in globalThis) this.global[name] = /** @type {any} */ (globalThis)[name];
-    }
+  constructor(config, context) {
+    super(config, context);
+    for (const name of SHARED) if (globalThis[name]) this.global[name] = globalThis[name];
+    if (globalThis.Float16Array) this.global.Float16Array = globalThis.Float16Array;
   }
 }
 

@@ -2,7 +2,7 @@ import type { Tensor } from '@huggingface/transformers';
 import { IncrementalDetokenizer, type TokenDecoder } from './detokenizer';
 import { randomSeed, TokenSampler } from './sampling';
 import { StopSequenceMatcher } from './stop-sequences';
-import type { FinishReason, GenerationEvent, GenerationRequest } from './types';
+import type { FinishReason, GenerationEvent, PreparedRequest } from './types';
 
 type ModelInputs = Record<string, unknown> & { past_key_values?: { dispose(): Promise<void> } };
 
@@ -27,7 +27,7 @@ export interface DecodeArgs {
   eosTokenIds: ReadonlySet<number>;
   promptIds: number[];
   inputs: ModelInputs;
-  request: GenerationRequest;
+  request: PreparedRequest['request'];
 }
 
 /**

@@ -120,13 +120,20 @@ export class TransformersBackend implements Backend {
     const limit = this.info.maxPositions;
     if (promptIds.length === 0)
       throw new ValidationError('the prompt is empty; send at least one character', 'prompt');
-    if (promptIds.length + request.maxNewTokens > limit) {
+    if (promptIds.length >= limit) {
       throw new ValidationError(
-        `this model's context is ${limit} tokens; the prompt has ${promptIds.length} and max_new_tokens asks for ${request.maxNewTokens}: shorten the prompt or lower max_new_tokens`,
+        `this model's context is ${limit} tokens and the prompt has ${promptIds.length}: shorten the prompt`,
+        'prompt',
+      );
+    }
+    const maxNewTokens = request.maxNewTokens ?? limit - promptIds.length;
+    if (promptIds.length + maxNewTokens > limit) {
+      throw new ValidationError(
+        `this model's context is ${limit} tokens; the prompt has ${promptIds.length} and max_new_tokens asks for ${maxNewTokens}: shorten the prompt or lower max_new_tokens`,
         'max_tokens',
       );
     }
-    return { request, promptIds };
+    return { request: { ...request, maxNewTokens }, promptIds };
   }
 
   async *generate({ request, promptIds }: PreparedRequest): AsyncIterable<GenerationEvent> {

@@ -8,7 +8,8 @@ export interface ChatMessage {
 export type Prompt = { kind: 'text'; text: string } | { kind: 'chat'; messages: ChatMessage[] };
 
 export interface SamplingParams {
-  maxNewTokens: number;
+  /** Undefined fills the rest of the model's context. */
+  maxNewTokens?: number;
   /** 0 means greedy. */
   temperature: number;
   /** 1 disables nucleus filtering. */
@@ -58,7 +59,7 @@ export interface Backend {
 }
 
 export interface PreparedRequest {
-  request: GenerationRequest;
+  request: GenerationRequest & { maxNewTokens: number };
   promptIds: number[];
 }
 

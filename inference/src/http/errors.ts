@@ -7,6 +7,9 @@ import {
   Overloaded,
   ShuttingDown,
   UnknownPrediction,
+  Unauthorized,
+  RateLimited,
+  ValidationError,
 } from '../errors';
 
 /** Which wire shape a route's errors take; set per route as `config.protocol`. */
@@ -51,17 +54,24 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
       retryAfterSeconds: error.retryAfterSeconds,
     };
   }
+  if (error instanceof Unauthorized) return { ...base, status: 401, code: 'invalid_api_key' };
+  if (error instanceof RateLimited)
+    return { ...base, status: 429, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ModelNotReady || error instanceof ShuttingDown)
     return { ...base, status: 503, retryAfterSeconds: 5 };
   if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };
   if (error instanceof UnknownPrediction) return { ...base, status: 404 };
   if (error instanceof ContentFiltered) return { ...base, status: 400, code: 'content_filter' };
+  // Cog (FastAPI) and Replicate answer invalid input with 422; OpenAI with 400.
+  if (error instanceof ValidationError && (protocol === 'cog' || protocol === 'replicate'))
+    return { ...base, status: 422 };
   return { ...base, status: 400 };
 }
 
 function fastifyType(code: string | undefined, status: number): string {
   if (status === 413) return 'request_too_large';
   if (status === 415) return 'unsupported_media_type';
+  if (status === 408) return 'request_timeout';
   if (status === 404) return 'not_found';
   if (code === 'FST_ERR_VALIDATION' || status === 400) return 'invalid_request_error';
   return 'invalid_request_error';
@@ -86,14 +96,15 @@ function clientMessage(error: Partial<FastifyError>): string {
 export function sendError(reply: FastifyReply, error: HttpError, protocol: Protocol): FastifyReply {
   if (error.retryAfterSeconds !== undefined)
     reply.header('Retry-After', String(error.retryAfterSeconds));
+  if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
   reply.code(error.status);
   if (protocol === 'openai') {
     return reply.send({
       error: {
         message: error.message,
-        type: error.type,
+        type: openAIErrorType(error.status),
         param: error.param ?? null,
-        code: error.code ?? null,
+        code: error.code ?? error.type,
       },
     });
   }
@@ -109,4 +120,13 @@ export function protocolOf(request: FastifyRequest): Protocol {
     !request.url.startsWith('/v1/models/')
     ? 'openai'
     : 'plain';
+}
+
+/** OpenAI's SDKs branch on these `type` strings; our own stable type travels in `code`. */
+function openAIErrorType(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
 }

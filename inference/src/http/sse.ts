@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 export interface ServerSentEvent {
   event?: string;
   id?: string;
-  /** Sent as is; multi-line data is split into several `data:` lines as the spec requires. */
+  /** Multi-line data is split into several `data:` lines as the spec requires (CR and CRLF read as LF). */
   data: string;
 }
 
@@ -36,7 +36,8 @@ export class EventStream {
     let frame = '';
     if (event.id !== undefined) frame += `id: ${event.id}\n`;
     if (event.event !== undefined) frame += `event: ${event.event}\n`;
-    for (const line of event.data.split('\n')) frame += `data: ${line}\n`;
+    // A bare CR ends a line in SSE too: split on every line ending so none can break the frame.
+    for (const line of event.data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
     this.reply.raw.write(`${frame}\n`);
   }
 

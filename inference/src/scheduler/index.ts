@@ -1,2 +1,7 @@
 export { AdmissionQueue, type Reservation } from './admission-queue';
-export { Scheduler, type SchedulerObserver, type SchedulerOptions } from './scheduler';
+export {
+  combineObservers,
+  Scheduler,
+  type SchedulerObserver,
+  type SchedulerOptions,
+} from './scheduler';

@@ -5,6 +5,7 @@ import type {
   GenerationRequest,
   Usage,
 } from '../engine/types';
+import { ValidationError } from '../errors';
 import { AdmissionQueue } from './admission-queue';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
@@ -14,7 +15,13 @@ export interface SchedulerObserver {
   onFirstText?(seconds: number): void;
   /** Seconds since the previous text. */
   onNextText?(seconds: number): void;
-  onFinish?(usage: Usage, reason: FinishReason): void;
+  onFinish?(usage: Usage, reason: FinishReason, transcript?: Transcript): void;
+}
+
+/** The prompt and the full completion, handed to observers only when `captureText` is on. */
+export interface Transcript {
+  prompt: GenerationRequest['prompt'];
+  completion: string;
 }
 
 export interface SchedulerOptions {
@@ -23,7 +30,24 @@ export interface SchedulerOptions {
   /** Requests waiting for a slot; beyond this, Overloaded. */
   maxQueue: number;
   retryAfterSeconds?: number;
+  /** Longest prompt accepted, in tokens (ValidationError naming `prompt` beyond). */
+  maxPromptTokens?: number;
+  /** A generation running longer is cut off (finish reason `abort`). */
+  timeoutSeconds?: number;
   observer?: SchedulerObserver;
+  /** Accumulate each completion for `onFinish` (LOG_PROMPTS); off by default, text is private. */
+  captureText?: boolean;
+}
+
+/** One observer that forwards to several. */
+export function combineObservers(observers: SchedulerObserver[]): SchedulerObserver {
+  return {
+    onStart: (s) => observers.forEach((o) => o.onStart?.(s)),
+    onFirstText: (s) => observers.forEach((o) => o.onFirstText?.(s)),
+    onNextText: (s) => observers.forEach((o) => o.onNextText?.(s)),
+    onFinish: (usage, reason, transcript) =>
+      observers.forEach((o) => o.onFinish?.(usage, reason, transcript)),
+  };
 }
 
 /**
@@ -64,15 +88,30 @@ export class Scheduler {
   /**
    * Throws ValidationError or Overloaded before returning; the stream then yields the generation's
    * events. An abort while queued ends the stream with a finish event of reason `abort`.
+   * `started` resolves with the seconds spent queued once a slot is held, or null if the request
+   * was aborted while queued (Cog's and Replicate's `starting` -> `processing`).
    */
   submit(request: GenerationRequest): {
     promptTokens: number;
+    started: Promise<number | null>;
     events: AsyncIterable<GenerationEvent>;
   } {
     const submittedAt = performance.now();
-    const prepared = this.backend.prepare(request);
-    const reservation = this.queue.reserve(request.signal);
-    const { observer } = this.options;
+    const { timeoutSeconds, maxPromptTokens } = this.options;
+    const signals = [
+      request.signal,
+      timeoutSeconds ? AbortSignal.timeout(timeoutSeconds * 1000) : undefined,
+    ];
+    const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
+    const prepared = this.backend.prepare({ ...request, signal });
+    if (maxPromptTokens !== undefined && prepared.promptIds.length > maxPromptTokens) {
+      throw new ValidationError(
+        `the prompt has ${prepared.promptIds.length} tokens; this endpoint accepts at most ${maxPromptTokens}: shorten it`,
+        'prompt',
+      );
+    }
+    const reservation = this.queue.reserve(signal);
+    const { observer, captureText } = this.options;
     const backend = this.backend;
     async function* events(): AsyncGenerator<GenerationEvent> {
       try {
@@ -89,10 +128,14 @@ export class Scheduler {
         }
         observer?.onStart?.(queueSeconds);
         let last = submittedAt;
+        let completion = '';
         let first = true;
         for await (const event of backend.generate(prepared)) {
-          if (event.type === 'finish') observer?.onFinish?.(event.usage, event.reason);
-          else {
+          if (event.type === 'finish') {
+            const transcript = captureText ? { prompt: request.prompt, completion } : undefined;
+            observer?.onFinish?.(event.usage, event.reason, transcript);
+          } else {
+            if (captureText) completion += event.text;
             const now = performance.now();
             if (first) observer?.onFirstText?.((now - last) / 1000);
             else observer?.onNextText?.((now - last) / 1000);
@@ -105,6 +148,13 @@ export class Scheduler {
         reservation.release();
       }
     }
-    return { promptTokens: prepared.promptIds.length, events: events() };
+    return {
+      promptTokens: prepared.promptIds.length,
+      started: reservation.granted.then(
+        (seconds) => seconds,
+        () => null,
+      ),
+      events: events(),
+    };
   }
 }

@@ -33,15 +33,25 @@ export const PRESETS: Record<string, Preset> = {
   },
 };
 
-export function validateShape(shape: Gpt2Shape): string[] {
+/**
+ * Every problem with `shape`, each naming the offending value; `nameOf` lets a caller speak in
+ * its own terms (the CLI's flags) rather than the field names.
+ */
+export function validateShape(
+  shape: Gpt2Shape,
+  nameOf: (key: keyof Gpt2Shape) => string = (key) => key,
+): string[] {
   const problems: string[] = [];
-  for (const [key, value] of Object.entries(shape)) {
+  for (const key of Object.keys(shape) as (keyof Gpt2Shape)[]) {
+    const value = shape[key];
     if (!Number.isInteger(value) || value <= 0) {
-      problems.push(`${key} (${value}) must be a positive integer`);
+      problems.push(`${nameOf(key)} (${value}) must be a positive integer`);
     }
   }
   if (shape.nEmbd % shape.nHead !== 0) {
-    problems.push(`nEmbd (${shape.nEmbd}) must be divisible by nHead (${shape.nHead})`);
+    problems.push(
+      `${nameOf('nEmbd')} (${shape.nEmbd}) must be divisible by ${nameOf('nHead')} (${shape.nHead})`,
+    );
   }
   return problems;
 }

@@ -41,6 +41,9 @@ function mulberry32(seed: number): () => number {
   };
 }
 
+/** Standard deviation times sqrt(fan-in) of the projection matrices (see below). */
+const PROJECTION_GAIN = 1.6;
+
 /**
  * Deterministic random GPT-2 weights. Uniform noise scaled to the given standard deviation
  * (cheaper than Gaussian for 124M values and just as good for a test model).
@@ -54,25 +57,30 @@ export function randomGpt2Weights(shape: Gpt2Shape, seed: number): Gpt2Weights {
     return out;
   };
   const e = shape.nEmbd;
+  // Projections scaled by fan-in, so that each block's output is about as large as its input.
+  // With GPT-2's fixed 0.02 the blocks barely touch the residual stream of a narrow model: the
+  // tied output projection then maps every position back to its own input token and greedy
+  // decoding repeats the last prompt token forever, whatever came before it.
+  const projection = (fanIn: number, fanOut: number) =>
+    noise(fanIn * fanOut, PROJECTION_GAIN / Math.sqrt(fanIn));
   const layers: LayerWeights[] = [];
   for (let i = 0; i < shape.nLayer; i++) {
     layers.push({
       ln1Gamma: noise(e, 0.1, 1),
       ln1Beta: noise(e, 0.02),
-      attnWeight: noise(e * 3 * e, 0.02),
+      attnWeight: projection(e, 3 * e),
       attnBias: noise(3 * e, 0.02),
-      attnProjWeight: noise(e * e, 0.02),
+      attnProjWeight: projection(e, e),
       attnProjBias: noise(e, 0.02),
       ln2Gamma: noise(e, 0.1, 1),
       ln2Beta: noise(e, 0.02),
-      fcWeight: noise(e * 4 * e, 0.02),
+      fcWeight: projection(e, 4 * e),
       fcBias: noise(4 * e, 0.02),
-      fcProjWeight: noise(4 * e * e, 0.02),
+      fcProjWeight: projection(4 * e, e),
       fcProjBias: noise(e, 0.02),
     });
   }
   return {
-    // A wider token embedding than GPT-2's 0.02 gives the tiny model peaked, non-uniform logits.
     tokenEmbedding: noise(shape.vocabSize * e, 0.1),
     positionEmbedding: noise(shape.nPositions * e, 0.01),
     layers,

@@ -1,0 +1,171 @@
+import { StackConfigError, type ConfigProblem } from './errors';
+import { readOnPremSection } from './onprem';
+import { closest, ConfigReader, fullKey, type RawConfig } from './reader';
+import {
+  CONFIG_KEYS,
+  CONFIG_NAMESPACE,
+  SECTION_KEYS,
+  TARGETS,
+  type ConfigKey,
+  type Target,
+} from './schema';
+import { readServiceSettings } from './service';
+import type { AddonSettings, GpuAddon, ServiceSettings, StackConfig } from './types';
+
+const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
+const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+/**
+ * Strips the project namespace from `llm-deploy:key` entries and drops other namespaces
+ * (`kubernetes:context`, `aws:region`), which belong to providers.
+ */
+export function projectKeys(all: Record<string, unknown>): RawConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return Object.fromEntries(
+    Object.entries(all)
+      .filter(([k]) => k.startsWith(prefix))
+      .map(([k, v]) => [k.slice(prefix.length), v]),
+  );
+}
+
+/**
+ * Validates a stack's config and returns it typed, or throws one StackConfigError that lists
+ * every problem. Pure: the Pulumi program and the render script both call it.
+ */
+export function parseStackConfig(
+  raw: RawConfig,
+  purpose: 'deploy' | 'render' = 'deploy',
+): StackConfig {
+  const r = new ConfigReader(raw);
+  const problems: ConfigProblem[] = [];
+  rejectUnknownKeys(raw, problems);
+  const target = r.oneOf('target', TARGETS);
+  const service = readServiceSettings(r);
+  const prebuiltImage = r.optionalString('image');
+  if (prebuiltImage && !PINNED_BY_DIGEST.test(prebuiltImage)) {
+    r.problem(
+      'image',
+      prebuiltImage,
+      'is not pinned by digest, so a rollout could not tell one build from another',
+      'use the form registry/repo@sha256:<64 hex digits> (docker inspect --format "{{index .RepoDigests 0}}")',
+    );
+  }
+  const secretsSet = {
+    hfToken: r.has('hfToken'),
+    apiKeys: r.has('apiKeys'),
+    registryPassword: r.has('registryPassword'),
+    kubeconfig: r.has('kubeconfig'),
+  };
+  const allowAnonymous = r.boolean('allowAnonymous');
+  if (service.ingress && !secretsSet.apiKeys && !allowAnonymous) {
+    r.problem(
+      'apiKeys',
+      undefined,
+      `the endpoint is public (host ${service.ingress.host}) and has no API keys`,
+      'pulumi config set --secret llm-deploy:apiKeys <key1,key2>, or set llm-deploy:allowAnonymous true',
+    );
+  }
+  const onprem =
+    target === 'onprem'
+      ? readOnPremSection(raw.onprem, {
+          kubeconfigSecretSet: secretsSet.kubeconfig,
+          registryPasswordSet: secretsSet.registryPassword,
+          needsRegistry: true,
+          checkCredentials: purpose === 'deploy',
+        })
+      : undefined;
+  const addons = readAddons(r, service, onprem?.settings.ingressServiceType ?? 'LoadBalancer');
+  problems.push(...r.problems, ...(onprem?.problems ?? []));
+  if (problems.length > 0)
+    throw new StackConfigError(
+      problems,
+      purpose === 'deploy' ? 'nothing was deployed' : 'nothing was rendered',
+    );
+  const sections = Object.fromEntries(
+    TARGETS.filter((t) => t !== 'onprem' && raw[SECTION_KEYS[t]] !== undefined).map((t) => [
+      t,
+      raw[SECTION_KEYS[t]],
+    ]),
+  );
+  return {
+    target: target as Target,
+    service,
+    addons,
+    ...(prebuiltImage ? { prebuiltImage } : {}),
+    ...(onprem ? { onprem: onprem.settings } : {}),
+    sections: sections as StackConfig['sections'],
+    secretsSet,
+  };
+}
+
+/** A misspelt secret key still holds a secret: never echo it. */
+function mayBeSecret(key: string, near: string | undefined): boolean {
+  const isSecretKey = (k: string | undefined) =>
+    k !== undefined && k in CONFIG_KEYS && 'secret' in CONFIG_KEYS[k as ConfigKey];
+  return isSecretKey(near) || /token|key|password|secret|kubeconfig|credential/i.test(key);
+}
+
+function rejectUnknownKeys(raw: RawConfig, problems: ConfigProblem[]): void {
+  for (const key of Object.keys(raw)) {
+    if (KNOWN_KEYS.includes(key)) continue;
+    const near = closest(key, KNOWN_KEYS);
+    problems.push({
+      key: fullKey(key),
+      value: mayBeSecret(key, near) ? '[secret]' : JSON.stringify(raw[key]),
+      why: 'is not a setting of llm-deploy',
+      fix: near ? `did you mean ${fullKey(near)}?` : 'remove it; the README lists every key',
+    });
+  }
+}
+
+function readAddons(
+  r: ConfigReader,
+  service: ServiceSettings,
+  ingressServiceType: AddonSettings['ingressServiceType'],
+): AddonSettings {
+  const certManager = r.boolean('addonCertManager');
+  const keda = r.boolean('addonKeda');
+  const acmeEmail = r.optionalString('acmeEmail');
+  const acmeServer = r.string('acmeServer');
+  const tls = service.ingress?.tls;
+  const issuerName = tls && 'issuer' in tls ? tls.issuer : undefined;
+  if (issuerName !== undefined && certManager) {
+    if (!acmeEmail)
+      r.problem(
+        'acmeEmail',
+        undefined,
+        `the add-ons create the ClusterIssuer ${issuerName} for ${service.ingress?.host}, and ACME needs an account e-mail`,
+        'set llm-deploy:acmeEmail, or give an existing certificate in llm-deploy:tlsSecretName',
+      );
+    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(acmeEmail))
+      r.problem(
+        'acmeEmail',
+        acmeEmail,
+        'is not an e-mail address',
+        'use an address that can receive expiry notices, e.g. ops@example.com',
+      );
+    if (!/^https:\/\//.test(acmeServer))
+      r.problem(
+        'acmeServer',
+        acmeServer,
+        'is not an https URL of an ACME directory',
+        "use Let's Encrypt's https://acme-v02.api.letsencrypt.org/directory",
+      );
+  }
+  return {
+    gpu: r.oneOf<GpuAddon>('addonGpu', ['devicePlugin', 'gpuOperator', 'none']),
+    ingressNginx: r.boolean('addonIngressNginx'),
+    certManager,
+    keda,
+    kedaHttp: keda && service.scaling.scaleToZero,
+    prometheus: r.boolean('addonPrometheus'),
+    prometheusNamespace: service.prometheusNamespace,
+    ...(issuerName !== undefined && certManager && acmeEmail
+      ? { clusterIssuer: { name: issuerName, email: acmeEmail, server: acmeServer } }
+      : {}),
+    interceptorWaitSeconds: service.modelLoadSeconds,
+    interceptorResponseSeconds: service.ingress?.requestTimeoutSeconds ?? 600,
+    ingressServiceType,
+    ingressClass: r.string('ingressClass'),
+  };
+}

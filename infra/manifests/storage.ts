@@ -1,0 +1,36 @@
+import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
+import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import { selectorLabels } from '../lib/labels';
+import { serviceNames } from '../lib/naming';
+import { objectMeta } from './meta';
+import type { InferenceSpec, ObjectMeta } from './types';
+
+/** A model cache shared by all replicas, so a new pod skips the download. */
+export function toCachePvc(spec: InferenceSpec): IPersistentVolumeClaim & { metadata: ObjectMeta } {
+  const storageClassName = spec.service.cache.storageClass ?? spec.storageClassName;
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: objectMeta(spec, serviceNames(spec.service.name).cachePvc),
+    spec: {
+      accessModes: ['ReadWriteMany'],
+      resources: { requests: { storage: spec.service.cache.size } },
+      ...(storageClassName ? { storageClassName } : {}),
+    },
+  };
+}
+
+/**
+ * maxUnavailable 1 rather than minAvailable 1: with a single replica, minAvailable would block
+ * every node drain forever.
+ */
+export function toPodDisruptionBudget(
+  spec: InferenceSpec,
+): IPodDisruptionBudget & { metadata: ObjectMeta } {
+  return {
+    apiVersion: 'policy/v1',
+    kind: 'PodDisruptionBudget',
+    metadata: objectMeta(spec, serviceNames(spec.service.name).workload),
+    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(spec.service.name) } },
+  };
+}

@@ -1,0 +1,106 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { stringify, parse } from 'yaml';
+import { parseStackConfig, projectKeys } from '../config/parse';
+import type { StackConfig } from '../config/types';
+import {
+  planInferenceObjects,
+  secretReferences,
+  type InferenceSpec,
+  type KubeObject,
+} from '../manifests';
+import { onPremGpuScheduling } from '../platforms/onprem';
+
+/** A render request that cannot be served: one line, what was wrong and how to fix it. */
+export class RenderError extends Error {
+  override name = 'RenderError';
+}
+
+export interface RenderOptions {
+  /** Path of the stack file, e.g. Pulumi.prod.yaml. */
+  stackFile: string;
+  /** Image pinned by digest; defaults to the stack's llm-deploy:image. */
+  image?: string;
+}
+
+/** File name -> YAML text, in apply order, plus a kustomization.yaml listing them. */
+export type RenderedFiles = Map<string, string>;
+
+/**
+ * The Kubernetes manifests of a stack's InferenceService, from the same manifest functions the
+ * Pulumi component uses, without the Pulumi CLI. Secrets are referenced by name, never inlined.
+ */
+export function renderStack(options: RenderOptions): RenderedFiles {
+  if (!fs.existsSync(options.stackFile)) {
+    throw new RenderError(
+      `stack file ${options.stackFile} does not exist; pass --stack <name> for Pulumi.<name>.yaml, or --stack-file <path>`,
+    );
+  }
+  const document = (parse(fs.readFileSync(options.stackFile, 'utf8')) ?? {}) as {
+    config?: Record<string, unknown>;
+  };
+  const config = parseStackConfig(projectKeys(document.config ?? {}), 'render');
+  const image = options.image ?? config.prebuiltImage;
+  if (!image)
+    throw new RenderError(
+      'no image to render: pass --image registry/repo@sha256:<digest> or set llm-deploy:image in the stack',
+    );
+  if (!/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(image))
+    throw new RenderError(
+      `--image ${image} is not pinned by digest; use registry/repo@sha256:<64 hex digits>`,
+    );
+  const spec = inferenceSpecFor(config, image);
+  return toFiles(planInferenceObjects(spec), spec);
+}
+
+function inferenceSpecFor(config: StackConfig, image: string): InferenceSpec {
+  if (config.target !== 'onprem' || !config.onprem) {
+    throw new RenderError(
+      `llm-deploy:target = ${config.target}: render knows no ${config.target} platform yet (it lands with the platforms work); render an onprem stack`,
+    );
+  }
+  const storageClassName = config.onprem.storageClass;
+  return {
+    service: config.service,
+    image,
+    gpu: onPremGpuScheduling(config.onprem),
+    ...(storageClassName ? { storageClassName } : {}),
+    managedBy: 'gitops',
+    pullSecret: true,
+  };
+}
+
+function toFiles(objects: KubeObject[], spec: InferenceSpec): RenderedFiles {
+  const files: RenderedFiles = new Map();
+  objects.forEach((object, i) => {
+    const name = `${String(i + 1).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
+    files.set(name, stringify(object, { lineWidth: 0 }));
+  });
+  const secrets = secretReferences(spec)
+    .map(
+      (s) =>
+        `#   ${s.name} (type ${s.type}) in namespace ${spec.service.namespace}, keys: ${s.keys.join(', ')}`,
+    )
+    .join('\n');
+  const header = secrets
+    ? `# Rendered by llm-deploy. Create these Secrets before applying (Sealed Secrets, External\n# Secrets, SOPS); their values are never rendered:\n${secrets}\n`
+    : '# Rendered by llm-deploy.\n';
+  const kustomization = {
+    apiVersion: 'kustomize.config.k8s.io/v1beta1',
+    kind: 'Kustomization',
+    resources: [...files.keys()],
+  };
+  files.set('kustomization.yaml', header + stringify(kustomization, { lineWidth: 0 }));
+  return files;
+}
+
+const OWNED_FILE = /^(\d\d-[a-z]+-[a-z0-9-]+\.yaml|kustomization\.yaml)$/;
+
+/** Writes the files, first removing what an earlier render left there (and nothing else). */
+export function writeRendered(files: RenderedFiles, outDir: string): void {
+  fs.mkdirSync(outDir, { recursive: true });
+  for (const existing of fs.readdirSync(outDir)) {
+    if (OWNED_FILE.test(existing)) fs.rmSync(path.join(outDir, existing));
+  }
+  for (const [name, text] of files) fs.writeFileSync(path.join(outDir, name), text);
+}

@@ -1,0 +1,164 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import { main } from '../../infra/render/cli';
+import { renderStack, writeRendered } from '../../infra/render/render';
+import { allSchemaErrors } from '../helpers/kube-schema';
+import {
+  gpuViolations,
+  ingressViolations,
+  plainSecretViolations,
+  workloadViolations,
+} from '../helpers/policy';
+import { kubeObjects, REPO_ROOT, runProgram } from '../helpers/pulumi-program';
+import { exampleStackConfig, exampleStackFile, SECRET_TEXTS } from '../helpers/stacks';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const IMAGE_A = 'registry.internal.example.com:5000/llm-deploy@sha256:' + 'a'.repeat(64);
+const IMAGE_B = 'registry.internal.example.com:5000/llm-deploy@sha256:' + 'b'.repeat(64);
+const CIPHERTEXT = 'v1:AAAABBBBccccDDDDeeee0123456789ciphertext';
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'llm-deploy-render-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The example stack as a user's file would be after `pulumi config set --secret` (ciphertext). */
+function stackWithSecrets(stack: string): string {
+  const document = parse(fs.readFileSync(exampleStackFile(stack), 'utf8'));
+  for (const key of ['apiKeys', 'hfToken', 'registryPassword'])
+    document.config[`llm-deploy:${key}`] = { secure: `${CIPHERTEXT}-${key}` };
+  const file = path.join(tmp, `Pulumi.${stack}.yaml`);
+  fs.writeFileSync(file, stringify(document));
+  return file;
+}
+
+const objectsOf = (files: Map<string, string>) =>
+  [...files]
+    .filter(([name]) => name !== 'kustomization.yaml')
+    .map(([, text]) => parse(text) as Obj);
+
+describe.each(['onprem', 'onprem-cpu', 'onprem-internal'])('render of %s', (stack) => {
+  const files = renderStack({ stackFile: stackWithSecrets(stack), image: IMAGE_A });
+  const objects = objectsOf(files);
+
+  test('every object validates and passes the policies', () => {
+    expect(allSchemaErrors(objects)).toEqual([]);
+    expect(workloadViolations(objects)).toEqual([]);
+    expect(ingressViolations(objects)).toEqual([]);
+    const taints =
+      stack === 'onprem'
+        ? [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' as const }]
+        : [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' as const }];
+    expect(
+      gpuViolations(objects, {
+        resourceName: 'nvidia.com/gpu',
+        nodeSelector: { 'nvidia.com/gpu.present': 'true' },
+        taints,
+      }),
+    ).toEqual([]);
+  });
+
+  test('leaves secrets as references, never inlined', () => {
+    expect(objects.map((o) => o.kind)).not.toContain('Secret');
+    const all = [...files.values()].join('\n');
+    expect(all).not.toContain(CIPHERTEXT);
+    expect(plainSecretViolations(objects, [CIPHERTEXT, ...SECRET_TEXTS])).toEqual([]);
+    expect(files.get('kustomization.yaml')).toMatch(/Create these Secrets before applying/);
+    const listed = parse(files.get('kustomization.yaml')!).resources;
+    expect(listed).toEqual([...files.keys()].filter((n) => n !== 'kustomization.yaml'));
+  });
+
+  test('a second render is byte-identical; a new digest changes only the Deployment', () => {
+    const again = renderStack({ stackFile: stackWithSecrets(stack), image: IMAGE_A });
+    const first = path.join(tmp, `${stack}-1`);
+    const second = path.join(tmp, `${stack}-2`);
+    writeRendered(files, first);
+    writeRendered(again, second);
+    for (const name of fs.readdirSync(first))
+      expect(fs.readFileSync(path.join(second, name))).toEqual(
+        fs.readFileSync(path.join(first, name)),
+      );
+    const moved = renderStack({ stackFile: stackWithSecrets(stack), image: IMAGE_B });
+    const changed = [...files.keys()].filter((name) => files.get(name) !== moved.get(name));
+    expect(changed).toEqual([expect.stringMatching(/^\d\d-deployment-/)]);
+  });
+});
+
+test('render and pulumi up build the same objects (only the managed-by label differs)', async () => {
+  const stack = 'onprem-internal';
+  const run = await runProgram({
+    stack,
+    ...exampleStackConfig(stack, ['kubeconfig', 'registryPassword']),
+  });
+  const deployed = kubeObjects(run)
+    .map((o) => o.object)
+    .filter((o) => o.kind !== 'Secret');
+  const rendered = objectsOf(renderStack({ stackFile: exampleStackFile(stack) }));
+  const normalise = (o: Obj) =>
+    JSON.parse(JSON.stringify(o).replaceAll('"llm-deploy-render"', '"pulumi"'));
+  const byKindAndName = (a: Obj, b: Obj) =>
+    `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`);
+  expect(deployed.sort(byKindAndName)).toEqual(rendered.map(normalise).sort(byKindAndName));
+});
+
+describe('npm run render', () => {
+  const cli = (...args: string[]) =>
+    spawnSync(
+      process.execPath,
+      ['-r', './infra/render/register-ts.js', 'infra/render/cli.ts', ...args],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+
+  test('writes the manifests of a stack (a real process, as npm runs it)', () => {
+    const out = path.join(tmp, 'cli');
+    const result = cli('--stack-file', exampleStackFile('onprem-internal'), '--out', out);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out)).toContain('03-deployment-llm-internal.yaml');
+  });
+
+  test('says in one line what is wrong', () => {
+    const inProcess = (...args: string[]) => {
+      const written: string[] = [];
+      const spy = jest
+        .spyOn(process.stderr, 'write')
+        .mockImplementation((text) => written.push(String(text)) > 0);
+      try {
+        return { status: main(args), stderr: written.join('') };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const noImage = inProcess(
+      '--stack-file',
+      stackWithSecrets('onprem'),
+      '--out',
+      path.join(tmp, 'x'),
+    );
+    expect(noImage).toEqual({
+      status: 2,
+      stderr:
+        'render: no image to render: pass --image registry/repo@sha256:<digest> or set llm-deploy:image in the stack\n',
+    });
+    const aws = inProcess(
+      '--stack-file',
+      stackWithSecrets('aws'),
+      '--out',
+      path.join(tmp, 'x'),
+      '--image',
+      IMAGE_A,
+    );
+    expect(aws.stderr).toBe(
+      'render: llm-deploy:target = aws: render knows no aws platform yet (it lands with the platforms work); render an onprem stack\n',
+    );
+    const missing = inProcess('--stack', 'nosuch', '--out', path.join(tmp, 'x'));
+    expect(missing.stderr).toMatch(
+      /^render: stack file .*Pulumi\.nosuch\.yaml does not exist; pass --stack <name>/,
+    );
+    expect(inProcess('--out', 'x').status).toBe(2);
+    expect(inProcess('--stack', 'x', '--out', 'y', '--bogus').stderr).toMatch(
+      /^render: Unknown option '--bogus'/,
+    );
+  });
+});
