@@ -1,6 +1,6 @@
 import { AutoModelForCausalLM, Tensor } from '@huggingface/transformers';
 import { decodeLoop, type DecoderModel } from '../../../inference/src/engine/decode-loop';
-import type { GenerationRequest } from '../../../inference/src/engine';
+import type { PreparedRequest } from '../../../inference/src/engine';
 import {
   TINY_MODEL,
   collect,
@@ -24,7 +24,7 @@ beforeAll(async () => {
 afterAll(() => model.dispose());
 
 /** The decode loop on the real tiny model, with the end-of-sequence tokens of our choosing. */
-function run(request: GenerationRequest, eosTokenIds: number[]) {
+function run(request: PreparedRequest['request'], eosTokenIds: number[]) {
   const promptIds = tokenizer.encode(PROMPT);
   const dims = [1, promptIds.length];
   return collect(
@@ -44,7 +44,7 @@ function run(request: GenerationRequest, eosTokenIds: number[]) {
 
 /** A seeded continuation whose k-th token (k >= 2) appears there for the first time. */
 async function sampledWithFreshToken() {
-  const request = textRequest(PROMPT, { temperature: 1, seed: 11, maxNewTokens: 12 });
+  const request = { ...textRequest(PROMPT, { temperature: 1, seed: 11 }), maxNewTokens: 12 };
   const recorder = recordSampledTokens();
   let ids: number[];
   try {

@@ -174,6 +174,22 @@ describe('validation', () => {
     expect((error as Error).message).toContain(`asks for ${tooMany}`);
   });
 
+  test('a prompt that alone fills the context is a ValidationError naming the prompt', () => {
+    const long = 'word '.repeat(backend.info.maxPositions);
+    expect(() => backend.prepare(textRequest(long, { maxNewTokens: 1 }))).toThrow(
+      expect.objectContaining({
+        param: 'prompt',
+        message: expect.stringContaining('shorten the prompt'),
+      }),
+    );
+  });
+
+  test('no max_new_tokens fills the rest of the context', () => {
+    const promptTokens = tokenizer.encode(PROMPT).length;
+    const prepared = backend.prepare(textRequest(PROMPT, { maxNewTokens: undefined }));
+    expect(prepared.request.maxNewTokens).toBe(backend.info.maxPositions - promptTokens);
+  });
+
   test('an empty prompt is a ValidationError', () => {
     expect(() => backend.prepare(textRequest(''))).toThrow(ValidationError);
   });
