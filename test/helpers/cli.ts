@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { tempDir } from './temp-dir';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** Node 24 from the `node` devDependency, as npm scripts run it. */
@@ -19,7 +19,7 @@ export interface CliResult {
  * the developer's), a fresh HOME and model cache unless `env` sets them.
  */
 function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const home = mkdtempSync(join(tmpdir(), 'llm-deploy-home-'));
+  const home = tempDir('home');
   return { PATH: process.env.PATH, HOME: home, CACHE_DIR: join(home, 'cache'), ...env };
 }
 

@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AutoTokenizer } from '@huggingface/transformers';
 import {
@@ -11,6 +10,7 @@ import {
   type Usage,
 } from '../../inference/src/engine';
 import { TINY_MODEL } from './server';
+import { tempDir } from './temp-dir';
 
 export { TINY_MODEL };
 
@@ -22,7 +22,7 @@ export function loadLocalModel(model = TINY_MODEL): Promise<TransformersBackend>
     dtype: 'fp32',
     hub: {
       endpoint: 'http://127.0.0.1:9',
-      cacheDir: mkdtempSync(join(tmpdir(), 'llm-deploy-cache-')),
+      cacheDir: tempDir('cache'),
       offline: true,
     },
   });
@@ -96,7 +96,7 @@ export function recordSampledTokens(): { ids: () => number[]; stop: () => void }
 export function copyTinyModel(
   editTokenizerConfig: (config: Record<string, unknown>) => void = () => undefined,
 ): string {
-  const dir = join(mkdtempSync(join(tmpdir(), 'llm-deploy-model-')), 'model');
+  const dir = join(tempDir('model'), 'model');
   cpSync(TINY_MODEL, dir, { recursive: true });
   const path = join(dir, 'tokenizer_config.json');
   const config = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;

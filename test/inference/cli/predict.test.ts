@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertBuildIsFresh, runCli, type CliResult } from '../../helpers/cli';
+import { tempDir } from '../../helpers/temp-dir';
 
 const PREGUNTA = 'pregunta=Dime un producto de limpieza que blanquee la ropa';
 
@@ -66,13 +66,13 @@ describe('bad input is one clear stderr line and exit 1', () => {
   });
 
   test('a folder without config.json', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'llm-deploy-empty-'));
+    const empty = tempDir('empty');
     const line = onlyErrorLine(await runCli(['predict', '--model', empty, '-i', 'prompt=x']));
     expect(line).toContain(`"${empty}" has no config.json`);
   });
 
   test('a folder without ONNX weights', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'llm-deploy-noonnx-'));
+    const folder = tempDir('no-onnx');
     writeFileSync(join(folder, 'config.json'), JSON.stringify({ model_type: 'gpt2' }));
     mkdirSync(join(folder, 'onnx'));
     const line = onlyErrorLine(await runCli(['predict', '--model', folder, '-i', 'prompt=x']));

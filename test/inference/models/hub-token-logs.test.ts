@@ -1,9 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { assertBuildIsFresh, runCli, startCli } from '../../helpers/cli';
 import { TINY_MODEL } from '../../helpers/engine';
 import { startLoopbackHub, type LoopbackHub } from '../../helpers/hub-server';
+import { tempDir } from '../../helpers/temp-dir';
 
 // What the CLI and the server print (console lines, pino's JSON logs at trace level) with a Hub
 // token configured: the token must never be among it, whether the load succeeds or fails.
@@ -19,7 +17,7 @@ afterAll(() => hub.close());
 const hubEnv = (token: string) => ({
   HF_ENDPOINT: hub.url,
   HF_TOKEN: token,
-  CACHE_DIR: mkdtempSync(join(tmpdir(), 'llm-deploy-cli-cache-')),
+  CACHE_DIR: tempDir('cli-cache'),
 });
 
 test('llm-deploy predict --model owner/name loads over the Hub and never prints the token', async () => {

@@ -1,16 +1,15 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransformersBackend, type LoadOptions } from '../../../inference/src/engine';
 import { ModelLoadError } from '../../../inference/src/errors';
 import { writeGpt2Model } from '../../../inference/tools/model-builder';
 import { TINY_MODEL, copyTinyModel, generate, textRequest } from '../../helpers/engine';
 import { startLoopbackHub, type LoopbackHub } from '../../helpers/hub-server';
+import { tempDir } from '../../helpers/temp-dir';
 
 const TOKEN = 'hf_loopbackSecret_7f3a9c';
 const PROMPT = 'The weather today is';
 
-const freshCache = () => mkdtempSync(join(tmpdir(), 'llm-deploy-hub-cache-'));
+const freshCache = () => tempDir('hub-cache');
 
 function load(
   hub: { url: string },
@@ -127,7 +126,7 @@ describe('loading from a Hub', () => {
   });
 
   test('weights in external data (model.onnx_data) come through and are cached', async () => {
-    const folder = join(mkdtempSync(join(tmpdir(), 'llm-deploy-ext-')), 'model');
+    const folder = join(tempDir('ext'), 'model');
     const shape = { nEmbd: 32, nLayer: 1, nHead: 2, nPositions: 64 };
     writeGpt2Model(folder, { shape, seed: 3, externalData: true, chatTemplate: false });
     const extHub = await startLoopbackHub({
