@@ -9,6 +9,7 @@ module.exports = tseslint.config(
       'inference/models/**',
       'coverage/**',
       'artifacts/**',
+      '.bench/**',
     ],
   },
   ...tseslint.configs.recommended,

@@ -1,6 +1,6 @@
 /**
- * The Pulumi program (Pulumi.yaml `main`). Config errors and unavailable targets throw before any
- * resource is declared, as one message without a stack trace.
+ * The Pulumi program (Pulumi.yaml `main`). Config errors throw before any resource is declared,
+ * as one message without a stack trace.
  */
 import { readStackConfig } from './config';
 import { deployStack } from './program';
@@ -13,3 +13,5 @@ export const playgroundUrl = outputs.playgroundUrl;
 export const image = outputs.image;
 export const imageDigest = outputs.imageDigest;
 export const namespace = outputs.namespace;
+export const clusterName = outputs.clusterName;
+export const costEstimate = outputs.costEstimate;

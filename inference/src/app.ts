@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { registerCogRoutes } from './api/cog/routes';
+import { registerCogRoutes, type BrowserPage } from './api/cog/routes';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
 import type { Metrics } from './api/metrics/metrics';
 import { registerPredictions } from './api/predictions';
 import { registerReplicateRoutes } from './api/replicate/routes';
 import { registerOpenAIRoutes } from './api/openai/routes';
+import { registerPlaygroundRoutes, sendPlaygroundPage, wantsHtml } from './api/playground/routes';
 import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
 import { registerAuth, type RouteAccess } from './http/auth';
@@ -17,6 +18,7 @@ import type { RateLimiter } from './http/rate-limit';
 import { currentAccount } from './http/request-context';
 import type { RouteConfig } from './http/route-config';
 import type { Lifecycle } from './lifecycle';
+import { registerDisclosureHeaders } from './safety/disclosure';
 import { ValidationError } from './errors';
 import { hasMalformedText } from './http/unicode';
 
@@ -86,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Order matters: metrics see every answer (401s and 503s included); auth runs last so the
   // handler runs inside the caller's request context.
   registerRequestMetrics(app, deps.metrics);
+  registerDisclosureHeaders(app, deps.config.servedModelName);
   const { inFlight } = registerDrain(app, deps.lifecycle);
   const routes = registerAuth(app, deps.apiKeys);
   app.addHook('preHandler', async (request) => {
@@ -94,8 +97,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   registerHealthRoutes(app, deps.lifecycle);
   const predictionDeps = registerPredictions(app, deps);
-  registerCogRoutes(app, predictionDeps);
+  const browserPage: BrowserPage | undefined = deps.config.playground
+    ? (request, reply) => (wantsHtml(request) ? sendPlaygroundPage(reply) : undefined)
+    : undefined;
+  registerCogRoutes(app, predictionDeps, browserPage);
   registerReplicateRoutes(app, predictionDeps);
   registerOpenAIRoutes(app, deps);
+  await registerPlaygroundRoutes(app, deps);
   return { app, inFlight, routes };
 }

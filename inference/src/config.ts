@@ -35,6 +35,14 @@ const schema = z.object({
   PREDICTION_TTL_SECONDS: integer(1, 7 * 24 * 3600).default(600),
   MAX_STORED_PREDICTIONS: integer(1, 1_000_000).default(1000),
   SHUTDOWN_GRACE_SECONDS: integer(0, 3600).default(25),
+  MODERATION: z.enum(['on', 'off']).default('on'),
+  MODERATION_POLICY_FILE: z.string().min(1).optional(),
+  MODERATION_MODE: z.enum(['extend', 'replace']).default('extend'),
+  MODERATION_MODEL: z.string().min(1).optional(),
+  MODERATION_MODEL_REVISION: z.string().min(1).default('main'),
+  MODERATION_MODEL_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.5),
+  MODERATION_MODEL_LABELS: z.string().min(1).optional(),
+  DISCLOSURE_TEXT: z.string().min(1).max(1000).optional(),
   API_KEYS: z.string().optional(),
   API_KEYS_FILE: z.string().min(1).optional(),
   MAX_BODY_BYTES: integer(1024, 1024 ** 3).default(1024 * 1024),
@@ -44,6 +52,7 @@ const schema = z.object({
   RATE_LIMIT_TPM: integer(0, 1_000_000_000).default(0),
   REQUEST_TIMEOUT_SECONDS: integer(1, 86_400).default(600),
   LOG_PROMPTS: boolean.default(false),
+  PLAYGROUND: boolean.default(true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -68,7 +77,7 @@ export function loadConfig(
     const value = overrides[key as keyof ConfigEnv] ?? env[key];
     raw[key] = value === '' ? undefined : value;
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = schema.superRefine(checkModeration).safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -118,8 +127,54 @@ function toConfig(c: z.output<typeof schema>) {
     requestTimeoutSeconds: c.REQUEST_TIMEOUT_SECONDS,
     logPrompts: c.LOG_PROMPTS,
     shutdownGraceSeconds: c.SHUTDOWN_GRACE_SECONDS,
+    /** The web playground (/playground, /docs, /playground/info); off leaves the APIs only. */
+    playground: c.PLAYGROUND,
+    moderation: {
+      enabled: c.MODERATION === 'on',
+      policyFile: c.MODERATION_POLICY_FILE,
+      mode: c.MODERATION_MODE,
+      model: c.MODERATION_MODEL
+        ? {
+            source: c.MODERATION_MODEL,
+            revision: c.MODERATION_MODEL_REVISION,
+            threshold: c.MODERATION_MODEL_THRESHOLD,
+            blockingLabels: labelList(c.MODERATION_MODEL_LABELS ?? ''),
+          }
+        : undefined,
+    },
+    disclosureText: c.DISCLOSURE_TEXT,
     logLevel: c.LOG_LEVEL,
   };
+}
+
+type RawSettings = z.output<typeof schema>;
+
+/** Settings that only make sense together, checked after each one parsed. */
+function checkModeration(c: RawSettings, ctx: z.RefinementCtx): void {
+  if (c.MODERATION_MODEL && labelList(c.MODERATION_MODEL_LABELS ?? '').length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MODERATION_MODEL_LABELS'],
+      message:
+        "name the classifier's labels that block, comma-separated (e.g. toxic,threat); see the model's config.json id2label",
+    });
+  }
+  for (const key of ['MODERATION_POLICY_FILE', 'MODERATION_MODEL'] as const) {
+    if (c.MODERATION === 'off' && c[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `moderation is off (MODERATION=off); unset ${key} or turn moderation on`,
+      });
+    }
+  }
+}
+
+function labelList(labels: string): string[] {
+  return labels
+    .split(',')
+    .map((label) => label.trim())
+    .filter((label) => label.length > 0);
 }
 
 /** A Hub id names itself; a folder is named by its last path segment. */

@@ -9,6 +9,13 @@ import { ApiKeys } from './http/api-keys';
 import type { RouteAccess } from './http/auth';
 import { RateLimiter } from './http/rate-limit';
 import { currentAccount, currentRequestId } from './http/request-context';
+import {
+  disclosureLine,
+  loadBlockList,
+  loadModeration,
+  type DecisionListener,
+  type LoadedModeration,
+} from './safety';
 import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
 import { SERVER_VERSION } from './version';
 
@@ -42,6 +49,8 @@ export async function startServer(
   config: ServerConfig,
   options: StartOptions = {},
 ): Promise<RunningServer> {
+  // A bad policy file stops the server here, before it listens.
+  const blockList = loadBlockList(config.moderation);
   const lifecycle = new Lifecycle();
   const metrics = new Metrics({
     running: () => lifecycle.scheduler?.running ?? 0,
@@ -62,12 +71,9 @@ export async function startServer(
   });
   await app.listen({ host: config.host, port: config.port });
   const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
-  const loaded = loadModel(
-    config,
-    lifecycle,
-    app,
-    [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
-    (backend) => {
+  const setup = loadModel(config, lifecycle, app, {
+    observers: [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
+    onLoaded: (backend) => {
       metrics.modelLoadSeconds.set(backend.info.loadSeconds);
       metrics.buildInfo.set(
         {
@@ -80,8 +86,11 @@ export async function startServer(
         1,
       );
     },
-    options.onProgress,
-  );
+    loadModeration: () =>
+      loadModeration(config.moderation, blockList, config.hub, moderationListener(metrics, app)),
+    onProgress: options.onProgress,
+  });
+  const loaded = setup.then(() => undefined);
   return {
     app,
     lifecycle,
@@ -93,8 +102,9 @@ export async function startServer(
     loaded,
     close: async () => {
       await Promise.all([app.close(), metricsApp.close()]);
-      await loaded;
+      const moderation = await setup;
       await lifecycle.scheduler?.backend.dispose();
+      await moderation?.dispose();
     },
   };
 }
@@ -106,14 +116,22 @@ function baseUrl(app: FastifyInstance, bound: string): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
+interface ModelSetup {
+  observers: SchedulerObserver[];
+  onLoaded: (backend: TransformersBackend) => void;
+  /** The moderation filters, loaded once the model is (a classifier model takes a while too). */
+  loadModeration: () => Promise<LoadedModeration>;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+/** Resolves with the moderation filters to dispose at close (undefined if setup failed). */
 async function loadModel(
   config: ServerConfig,
   lifecycle: Lifecycle,
   app: FastifyInstance,
-  observers: SchedulerObserver[],
-  onLoaded: (backend: TransformersBackend) => void,
-  onProgress?: (progress: LoadProgress) => void,
-): Promise<void> {
+  { observers, onLoaded, loadModeration, onProgress }: ModelSetup,
+): Promise<LoadedModeration | undefined> {
+  let moderation: LoadedModeration | undefined;
   try {
     app.log.info(
       { model: config.model, device: config.device, dtype: config.dtype },
@@ -130,6 +148,7 @@ async function loadModel(
     onLoaded(backend);
     // Warm up unobserved, so the metrics count only what clients asked for.
     const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
+    moderation = await loadModeration();
     const scheduler = new Scheduler(backend, {
       maxConcurrent: config.limits.maxConcurrent,
       maxQueue: config.limits.maxQueue,
@@ -139,15 +158,27 @@ async function loadModel(
         config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
       ),
       captureText: config.logPrompts,
+      guard: moderation.moderator,
+      preamble: disclosureLine(config.disclosureText),
     });
     const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');
+    return moderation;
   } catch (error) {
+    await moderation?.dispose();
     const message = error instanceof Error ? error.message : String(error);
     lifecycle.markFailed(message);
     app.log.error({ model: config.model }, `model setup failed: ${message}`);
   }
+}
+
+/** Counts every decision; logs blocks by category and direction, never the text. */
+function moderationListener(metrics: Metrics, app: FastifyInstance): DecisionListener {
+  return (direction, decision, category) => {
+    metrics.countModeration(direction, decision, category);
+    if (decision === 'blocked') app.log.info({ direction, category }, 'content filtered');
+  };
 }
 
 /** LOG_PROMPTS=true only: prompts and completions are user data and stay out of logs otherwise. */

@@ -31,18 +31,3 @@ export class StackConfigError extends Error {
     this.name = 'StackConfigError';
   }
 }
-
-/** A target this build does not implement yet: one line, no stack trace. */
-export class TargetNotAvailableError extends Error {
-  readonly __pulumiRunError = true;
-
-  constructor(target: string, lands: string) {
-    super(
-      `llm-deploy:target = ${target}: this build has no ${target} platform yet (${lands}). ` +
-        'Fix: use target onprem, or a build that includes infra/platforms/' +
-        target +
-        '.',
-    );
-    this.name = 'TargetNotAvailableError';
-  }
-}

@@ -1,4 +1,9 @@
 import { StackConfigError, type ConfigProblem } from './errors';
+import { PricingError, type CostEstimate } from '../lib/pricing';
+import { readAwsSection } from './aws';
+import { stackCost, type CostInputs } from './cost';
+import { readEdgeSection } from './edge';
+import { readGcpSection } from './gcp';
 import { readOnPremSection } from './onprem';
 import { closest, ConfigReader, fullKey, type RawConfig } from './reader';
 import {
@@ -75,27 +80,79 @@ export function parseStackConfig(
         })
       : undefined;
   const addons = readAddons(r, service, onprem?.settings.ingressServiceType ?? 'LoadBalancer');
-  problems.push(...r.problems, ...(onprem?.problems ?? []));
-  if (problems.length > 0)
+  // An unknown target is reported above; its section would only add noise.
+  const targetRead = r.problems.every((p) => p.key !== fullKey('target'));
+  const platforms = targetRead
+    ? readPlatformSections(target, raw, service, { prebuiltImage, secretsSet })
+    : { problems: [] };
+  problems.push(...r.problems, ...(onprem?.problems ?? []), ...platforms.problems);
+  const { aws, gcp, edge } = platforms;
+  const cost =
+    problems.length === 0
+      ? costOrProblem({ target, service, addons, aws, gcp }, problems)
+      : undefined;
+  if (problems.length > 0 || !cost)
     throw new StackConfigError(
       problems,
       purpose === 'deploy' ? 'nothing was deployed' : 'nothing was rendered',
     );
-  const sections = Object.fromEntries(
-    TARGETS.filter((t) => t !== 'onprem' && raw[SECTION_KEYS[t]] !== undefined).map((t) => [
-      t,
-      raw[SECTION_KEYS[t]],
-    ]),
-  );
   return {
     target: target as Target,
     service,
     addons,
     ...(prebuiltImage ? { prebuiltImage } : {}),
     ...(onprem ? { onprem: onprem.settings } : {}),
-    sections: sections as StackConfig['sections'],
+    ...(aws ? { aws } : {}),
+    ...(gcp ? { gcp } : {}),
+    ...(edge ? { edge } : {}),
+    cost,
     secretsSet,
   };
+}
+
+/** The target's own section (`llm-deploy:aws`, `gcp`, `edge`), read against the workload. */
+function readPlatformSections(
+  target: Target,
+  raw: RawConfig,
+  service: ServiceSettings,
+  context: { prebuiltImage?: string; secretsSet: StackConfig['secretsSet'] },
+): Pick<StackConfig, 'aws' | 'gcp' | 'edge'> & { problems: ConfigProblem[] } {
+  if (target === 'aws') {
+    const aws = readAwsSection(raw[SECTION_KEYS.aws], service);
+    return { aws: aws.settings, problems: aws.problems };
+  }
+  if (target === 'gcp') {
+    const gcp = readGcpSection(raw[SECTION_KEYS.gcp], service);
+    return { gcp: gcp.settings, problems: gcp.problems };
+  }
+  if (target === 'edge') {
+    const acmeEmail =
+      typeof raw.acmeEmail === 'string' ? raw.acmeEmail.trim() || undefined : undefined;
+    const edge = readEdgeSection(raw[SECTION_KEYS.edge], service, {
+      prebuiltImage: context.prebuiltImage,
+      dtypeSet: raw.dtype !== undefined,
+      registryPasswordSet: context.secretsSet.registryPassword,
+      acmeEmail,
+    });
+    return { edge: edge.settings, problems: edge.problems };
+  }
+  return { problems: [] };
+}
+
+/** The cost estimate, or a problem when the workload cannot fit the priced nodes. */
+function costOrProblem(inputs: CostInputs, problems: ConfigProblem[]): CostEstimate | undefined {
+  try {
+    return stackCost(inputs);
+  } catch (error) {
+    if (!(error instanceof PricingError)) throw error;
+    problems.push({
+      key: fullKey('gpusPerReplica'),
+      value: JSON.stringify(inputs.service.resources.gpus),
+      why: error.why,
+      fix: error.fix,
+    });
+    return undefined;
+  }
 }
 
 /** A misspelt secret key still holds a secret: never echo it. */

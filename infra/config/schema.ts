@@ -269,7 +269,8 @@ export const CONFIG_KEYS = {
   registryPassword: {
     type: 'string',
     secret: true,
-    description: 'Password or token of the registry the image is pushed to (onprem).',
+    description:
+      'Password or token of the registry the image is pushed to (onprem), or pulled from (edge with llm-deploy:image).',
   },
   kubeconfig: {
     type: 'string',

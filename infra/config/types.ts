@@ -1,3 +1,7 @@
+import type { CostEstimate } from '../lib/pricing';
+import type { AwsPlatformArgs } from '../platforms/aws/args';
+import type { GcpPlatformArgs } from '../platforms/gcp/args';
+import type { EdgeSettings } from './edge';
 import type { Target } from './schema';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
@@ -115,8 +119,12 @@ export interface StackConfig {
   /** A prebuilt image pinned by digest; undefined builds docker/. */
   prebuiltImage?: string;
   onprem?: OnPremSettings;
-  /** Section objects of targets parsed elsewhere (aws, gcp, edge), passed through raw. */
-  sections: Partial<Record<Target, Record<string, unknown>>>;
+  /** The target's platform args (`llm-deploy:aws`, `gcp`, `edge`), validated, defaults filled. */
+  aws?: AwsPlatformArgs;
+  gcp?: GcpPlatformArgs;
+  edge?: EdgeSettings;
+  /** What the stack costs per hour and month at its replica bounds, from the pricing table. */
+  cost: CostEstimate;
   secretsSet: {
     hfToken: boolean;
     apiKeys: boolean;

@@ -9,6 +9,9 @@ import {
   type InferenceSpec,
   type KubeObject,
 } from '../manifests';
+import { awsGpuScheduling } from '../platforms/aws/scheduling';
+import { GP3_STORAGE_CLASS } from '../platforms/aws/storage-class';
+import { gcpGpuScheduling } from '../platforms/gcp/scheduling';
 import { onPremGpuScheduling } from '../platforms/onprem';
 
 /** A render request that cannot be served: one line, what was wrong and how to fix it. */
@@ -53,21 +56,33 @@ export function renderStack(options: RenderOptions): RenderedFiles {
   return toFiles(planInferenceObjects(spec), spec);
 }
 
-function inferenceSpecFor(config: StackConfig, image: string): InferenceSpec {
-  if (config.target !== 'onprem' || !config.onprem) {
-    throw new RenderError(
-      `llm-deploy:target = ${config.target}: render knows no ${config.target} platform yet (it lands with the platforms work); render an onprem stack`,
-    );
+/** GPU scheduling, StorageClass and pull credentials of the stack's platform, from config alone. */
+function platformFacts(
+  config: StackConfig,
+): Pick<InferenceSpec, 'gpu' | 'storageClassName' | 'pullSecret'> {
+  switch (config.target) {
+    case 'onprem': {
+      const onprem = config.onprem!;
+      return {
+        gpu: onPremGpuScheduling(onprem),
+        ...(onprem.storageClass ? { storageClassName: onprem.storageClass } : {}),
+        pullSecret: true,
+      };
+    }
+    // The clusters llm-deploy makes pull with their nodes' identity: no pull Secret.
+    case 'aws':
+      return { gpu: awsGpuScheduling(), storageClassName: GP3_STORAGE_CLASS, pullSecret: false };
+    case 'gcp':
+      return { gpu: gcpGpuScheduling(config.gcp!.gpuNodes.accelerator.type), pullSecret: false };
+    case 'edge':
+      throw new RenderError(
+        'llm-deploy:target = edge: an edge stack is one container on a Docker host, with no Kubernetes objects to render; render an onprem, aws or gcp stack',
+      );
   }
-  const storageClassName = config.onprem.storageClass;
-  return {
-    service: config.service,
-    image,
-    gpu: onPremGpuScheduling(config.onprem),
-    ...(storageClassName ? { storageClassName } : {}),
-    managedBy: 'gitops',
-    pullSecret: true,
-  };
+}
+
+function inferenceSpecFor(config: StackConfig, image: string): InferenceSpec {
+  return { service: config.service, image, ...platformFacts(config), managedBy: 'gitops' };
 }
 
 function toFiles(objects: KubeObject[], spec: InferenceSpec): RenderedFiles {

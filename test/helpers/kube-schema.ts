@@ -17,6 +17,7 @@ import { PersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
+import { StorageClass } from 'kubernetes-models/storage.k8s.io/v1/StorageClass';
 
 type Model = new (data: never) => { validate(): void };
 
@@ -31,6 +32,7 @@ const MODELS: Record<string, Model> = {
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/Ingress': Ingress,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'storage.k8s.io/v1/StorageClass': StorageClass,
   'keda.sh/v1alpha1/ScaledObject': ScaledObject,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
   'cert-manager.io/v1/ClusterIssuer': ClusterIssuer,

@@ -55,6 +55,15 @@ export interface RunOptions {
   imageSalt?: string;
   /** Module that is the program; default infra/index.ts. */
   program?: string;
+  /**
+   * Outputs the real providers would compute (ARNs, endpoints), added to a resource's inputs,
+   * and answers to provider functions; by default a resource's state is its inputs and a
+   * function returns its arguments.
+   */
+  providers?: {
+    outputs(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown>;
+    call(token: string, inputs: Record<string, unknown>): Record<string, unknown>;
+  };
 }
 
 /**
@@ -78,14 +87,19 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             inputs: args.inputs,
             ...(args.provider ? { provider: args.provider } : {}),
           });
-          const state: Record<string, unknown> = { ...args.inputs };
+          const state: Record<string, unknown> = {
+            ...args.inputs,
+            ...options.providers?.outputs(args.type, args.name, args.inputs),
+          };
           if (args.type === 'docker:index/image:Image') {
             const repository = String(args.inputs.imageName).replace(/:[^:/]+$/, '');
-            state.repoDigest = `${repository}@${fakeDigest(args.inputs.build, options.imageSalt)}`;
+            const digest = fakeDigest(args.inputs.build, options.imageSalt);
+            // An image built but not pushed reports its local id.
+            state.repoDigest = args.inputs.skipPush ? digest : `${repository}@${digest}`;
           }
           return { id: `${args.name}-id`, state };
         },
-        call: (args) => args.inputs,
+        call: (args) => options.providers?.call(args.token, args.inputs) ?? args.inputs,
       },
       'llm-deploy',
       options.stack,

@@ -22,7 +22,9 @@ export async function startTestServer(env: ConfigEnv = {}): Promise<RunningServe
   );
   const server = await startServer(config, { logger: false });
   await server.loaded;
-  if (!server.lifecycle.ready)
+  if (!server.lifecycle.ready) {
+    await server.close();
     throw new Error(`test server failed to start: ${server.lifecycle.setup.logs}`);
+  }
   return server;
 }

@@ -102,6 +102,24 @@ test('render and pulumi up build the same objects (only the managed-by label dif
   expect(deployed.sort(byKindAndName)).toEqual(rendered.map(normalise).sort(byKindAndName));
 });
 
+describe.each([
+  ['aws', { 'llm-deploy/pool': 'gpu' }],
+  ['gcp', { 'llm-deploy/pool': 'gpu', 'cloud.google.com/gke-accelerator': 'nvidia-l4' }],
+])('render of %s (a cluster llm-deploy makes)', (stack, nodeSelector) => {
+  const objects = objectsOf(renderStack({ stackFile: stackWithSecrets(stack), image: IMAGE_A }));
+  test("validates, passes the policies and schedules onto the platform's GPU nodes", () => {
+    expect(allSchemaErrors(objects)).toEqual([]);
+    expect(workloadViolations(objects)).toEqual([]);
+    const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec;
+    expect(pod.nodeSelector).toEqual(nodeSelector);
+    expect(pod.tolerations).toEqual([
+      { key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' },
+    ]);
+    // Nodes pull with their cloud identity: no pull Secret to create.
+    expect(pod.imagePullSecrets).toBeUndefined();
+  });
+});
+
 describe('npm run render', () => {
   const cli = (...args: string[]) =>
     spawnSync(
@@ -141,16 +159,16 @@ describe('npm run render', () => {
       stderr:
         'render: no image to render: pass --image registry/repo@sha256:<digest> or set llm-deploy:image in the stack\n',
     });
-    const aws = inProcess(
+    const edge = inProcess(
       '--stack-file',
-      stackWithSecrets('aws'),
+      stackWithSecrets('edge'),
       '--out',
       path.join(tmp, 'x'),
       '--image',
       IMAGE_A,
     );
-    expect(aws.stderr).toBe(
-      'render: llm-deploy:target = aws: render knows no aws platform yet (it lands with the platforms work); render an onprem stack\n',
+    expect(edge.stderr).toBe(
+      'render: llm-deploy:target = edge: an edge stack is one container on a Docker host, with no Kubernetes objects to render; render an onprem, aws or gcp stack\n',
     );
     const missing = inProcess('--stack', 'nosuch', '--out', path.join(tmp, 'x'));
     expect(missing.stderr).toMatch(

@@ -34,7 +34,11 @@ function overridesOf(flags: CommonFlags & { port?: string; host?: string }): Con
 
 const program = new Command('llm-deploy')
   .description('Serve a language model with OpenAI- and Replicate/Cog-compatible APIs')
-  .showHelpAfterError('(run with --help for usage)');
+  // Commander's usage errors as one line, like every other error here (subcommands inherit this).
+  .configureOutput({
+    outputError: (message, write) =>
+      write(`llm-deploy: ${message.replace(/^error: /, '').trimEnd()} (see --help)\n`),
+  });
 
 withModelFlags(
   program

@@ -44,6 +44,7 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
   let inputs = args.inputs;
   let completionTokens = 0;
   let reason: FinishReason = 'length';
+  let stopSequenceFound = false;
   try {
     while (completionTokens < request.maxNewTokens) {
       if (request.signal?.aborted) {
@@ -63,6 +64,7 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
       if (emit) yield { type: 'text', text: emit };
       if (stopped) {
         reason = 'stop';
+        stopSequenceFound = true;
         break;
       }
       inputs = model._update_model_kwargs_for_generation({
@@ -72,9 +74,11 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
         is_encoder_decoder: false,
       });
     }
-    if (reason !== 'stop') {
+    // Whatever ended generation short of a stop sequence (length, end of sequence, abort), text
+    // held back as a possible stop or half a character is released now.
+    if (!stopSequenceFound) {
       const tail = stops.push(detokenizer.flush());
-      if (tail.stopped) reason = 'stop';
+      if (tail.stopped && reason === 'length') reason = 'stop';
       const rest = tail.stopped ? tail.emit : tail.emit + stops.flush();
       if (rest) yield { type: 'text', text: rest };
     }
@@ -88,10 +92,14 @@ export async function* decodeLoop(args: DecodeArgs): AsyncGenerator<GenerationEv
   };
 }
 
-/** The logits of the last position of the only sequence, as a copy we may modify. */
+/**
+ * The logits of the last position of the only sequence. A view, not a copy: the sampler may modify
+ * it, and nothing reads these logits after it.
+ */
 function lastRow(logits: Tensor): Float32Array {
   const [, sequence, vocab] = logits.dims;
-  const row = logits.data.slice((sequence - 1) * vocab, sequence * vocab);
+  const data = logits.data as { subarray(start: number, end: number): ArrayLike<number> };
+  const row = data.subarray((sequence - 1) * vocab, sequence * vocab);
   // fp16 models return Float16Array logits.
-  return row instanceof Float32Array ? row : Float32Array.from(row as ArrayLike<number>);
+  return row instanceof Float32Array ? row : Float32Array.from(row);
 }

@@ -31,10 +31,16 @@ export function randomSeed(): number {
   return randomInt(0, 2 ** 47);
 }
 
-/** Picks the next token from one row of logits: repetition penalty, temperature, top-k, top-p. */
+/**
+ * Picks the next token from one row of logits: repetition penalty, temperature, top-k, then top-p
+ * over what top-k kept (as Hugging Face's warpers and vLLM chain them).
+ */
 export class TokenSampler {
   private readonly random: () => number;
   private readonly seen = new Set<number>();
+  // Per-token scratch space, reused: a vocabulary-sized allocation per token adds up.
+  private ids = new Int32Array(0);
+  private weights = new Float32Array(0);
 
   constructor(
     private readonly params: Pick<
@@ -64,49 +70,92 @@ export class TokenSampler {
 
   private sample(logits: Float32Array, temperature: number): number {
     const { topK, topP } = this.params;
-    const max = logits[argmax(logits)];
-    const weights = new Float32Array(logits.length);
+    const best = argmax(logits);
+    const max = logits[best];
+    if (this.ids.length < logits.length) {
+      this.ids = new Int32Array(logits.length);
+      this.weights = new Float32Array(logits.length);
+    }
+    const { ids, weights } = this;
+    // Top-k as a floor on the logits (same order as the probabilities, no exp needed to find it).
+    const minLogit =
+      topK > 0 && topK < logits.length ? kthLargest(logits, topK, weights) : -Infinity;
+    let count = 0;
     let total = 0;
     for (let i = 0; i < logits.length; i++) {
+      if (logits[i] < minLogit) continue;
       const w = Math.exp((logits[i] - max) / temperature);
-      weights[i] = w;
+      if (w === 0) continue;
+      ids[count] = i;
+      weights[count++] = w;
       total += w;
     }
-    let floor = 0;
-    if (topK > 0 && topK < logits.length) floor = kthLargest(weights, topK);
-    if (topP < 1) floor = Math.max(floor, nucleusFloor(weights, total, topP));
+    const floor = topP < 1 ? nucleusFloor(weights.subarray(0, count), total, topP) : 0;
     let kept = 0;
-    for (let i = 0; i < weights.length; i++) {
-      if (weights[i] < floor) weights[i] = 0;
-      else kept += weights[i];
-    }
+    for (let j = 0; j < count; j++) if (weights[j] >= floor) kept += weights[j];
     let r = this.random() * kept;
-    for (let i = 0; i < weights.length; i++) {
-      r -= weights[i];
-      if (r < 0 && weights[i] > 0) return i;
+    for (let j = 0; j < count; j++) {
+      if (weights[j] < floor) continue;
+      r -= weights[j];
+      if (r < 0) return ids[j];
     }
-    return argmax(weights); // floating-point leftovers
+    return best; // floating-point leftovers
   }
 }
 
 export function argmax(values: Float32Array): number {
   let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  let max = values[0];
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i];
+    if (v > max) {
+      max = v;
+      best = i;
+    }
+  }
   return best;
 }
 
-function kthLargest(values: Float32Array, k: number): number {
-  const sorted = Float32Array.from(values).sort();
-  return sorted[sorted.length - k];
+/** The k-th largest value, by quickselect on `scratch` (at least as long as `values`): O(n). */
+function kthLargest(values: Float32Array, k: number, scratch: Float32Array): number {
+  const a = scratch.subarray(0, values.length);
+  a.set(values);
+  const target = values.length - k; // its index in ascending order
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i++] = a[j];
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target];
 }
 
-/** The smallest weight still inside the nucleus: the top tokens whose mass reaches topP. */
+/**
+ * The smallest weight still inside the nucleus: the top weights whose mass reaches topP of the
+ * total. Weights below (1 - topP) * total / n cannot be in it (all of them together hold less than
+ * the tail may), so only the rest is sorted: for a peaked distribution, a handful.
+ */
 function nucleusFloor(weights: Float32Array, total: number, topP: number): number {
-  const sorted = Float32Array.from(weights).sort();
+  // Half the bound, so rounding in the sums can never drop a weight that belongs.
+  const cutoff = ((1 - topP) * total) / weights.length / 2;
+  const candidates = weights.filter((w) => w >= cutoff).sort();
   let mass = 0;
-  for (let i = sorted.length - 1; i >= 0; i--) {
-    mass += sorted[i];
-    if (mass >= topP * total) return sorted[i];
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    mass += candidates[i];
+    if (mass >= topP * total) return candidates[i];
   }
   return 0;
 }

@@ -4,8 +4,12 @@
  */
 export class StopSequenceMatcher {
   private pending = '';
+  private readonly stops: readonly string[];
 
-  constructor(private readonly stops: readonly string[]) {}
+  constructor(stops: readonly string[]) {
+    // An empty stop would match at once and end every generation before its first character.
+    this.stops = stops.filter((stop) => stop.length > 0);
+  }
 
   /** Adds generated text; returns what is safe to emit and whether a stop sequence was reached. */
   push(text: string): { emit: string; stopped: boolean } {

@@ -1,6 +1,13 @@
-import { AutoModelForCausalLM, AutoTokenizer, Tensor, env } from '@huggingface/transformers';
+import {
+  AutoConfig,
+  AutoModelForCausalLM,
+  AutoTokenizer,
+  Tensor,
+  env,
+} from '@huggingface/transformers';
 import { ModelLoadError, ValidationError } from '../errors';
 import { configureHub, type HubOptions, type TransformersEnv } from '../models/hub';
+import { describeHubError } from '../models/hub-errors';
 import { checkLocalModelFolder, resolveModelSource } from '../models/source';
 import { fallbackChatPrompt } from './chat-prompt';
 import { decodeLoop, type DecoderModel } from './decode-loop';
@@ -65,9 +72,13 @@ export class TransformersBackend implements Backend {
       },
     };
     try {
+      // config.json first: a missing repository, revision or token then fails on it, with its
+      // HTTP status, rather than as a tokenizer that came back empty.
+      const pretrainedConfig = await AutoConfig.from_pretrained(name, common);
       const tokenizer = (await AutoTokenizer.from_pretrained(name, common)) as unknown as Tokenizer;
       const model = (await AutoModelForCausalLM.from_pretrained(name, {
         ...common,
+        config: pretrainedConfig,
         device: options.device,
         dtype: options.dtype,
       })) as unknown as DecoderModel;
@@ -93,8 +104,13 @@ export class TransformersBackend implements Backend {
       return new TransformersBackend(tokenizer, model, eos, info);
     } catch (error) {
       if (error instanceof ModelLoadError) throw error;
+      const hubProblem =
+        source.kind === 'hub'
+          ? describeHubError(error, source.id, source.revision, options.hub)
+          : undefined;
       throw new ModelLoadError(
-        `could not load model "${options.model}" on ${options.device}/${options.dtype}: ${firstLine(error)}`,
+        hubProblem ??
+          `could not load model "${options.model}" on ${options.device}/${options.dtype}: ${firstLine(error)}`,
       );
     }
   }

@@ -70,6 +70,8 @@ export class AdmissionQueue {
     if (immediate) grant();
     else this.waiters.push(grant);
     signal?.addEventListener('abort', onAbort, { once: true });
+    // A signal aborted before now never fires its event; it must not keep a queue place.
+    if (signal?.aborted) onAbort();
     return { granted, release };
   }
 }

@@ -1,4 +1,5 @@
 export { AdmissionQueue, type Reservation } from './admission-queue';
+export type { GenerationGuard, GuardedGeneration } from './guard';
 export {
   combineObservers,
   Scheduler,

@@ -3,10 +3,12 @@ import type {
   FinishReason,
   GenerationEvent,
   GenerationRequest,
+  PreparedRequest,
   Usage,
 } from '../engine/types';
 import { ValidationError } from '../errors';
-import { AdmissionQueue } from './admission-queue';
+import { AdmissionQueue, type Reservation } from './admission-queue';
+import type { GenerationGuard, GuardedGeneration } from './guard';
 
 /** What the scheduler reports as requests move through it (metrics hang off these). */
 export interface SchedulerObserver {
@@ -37,6 +39,13 @@ export interface SchedulerOptions {
   observer?: SchedulerObserver;
   /** Accumulate each completion for `onFinish` (LOG_PROMPTS); off by default, text is private. */
   captureText?: boolean;
+  /** Moderation: refuses prompts, filters and may stop output. */
+  guard?: GenerationGuard;
+  /**
+   * Text every generation starts with, ahead of the model's (an AI disclosure line). Not counted
+   * as generated: no tokens, no latency metrics, not in transcripts.
+   */
+  preamble?: string;
 }
 
 /** One observer that forwards to several. */
@@ -86,10 +95,12 @@ export class Scheduler {
   }
 
   /**
-   * Throws ValidationError or Overloaded before returning; the stream then yields the generation's
-   * events. An abort while queued ends the stream with a finish event of reason `abort`.
-   * `started` resolves with the seconds spent queued once a slot is held, or null if the request
-   * was aborted while queued (Cog's and Replicate's `starting` -> `processing`).
+   * Throws ValidationError, ContentFiltered (from the guard) or Overloaded before returning; the
+   * stream then yields the generation's events. An abort while queued ends the stream with a
+   * finish event of reason `abort`; a guard that refuses late (a classifier model's verdict)
+   * makes the stream throw ContentFiltered. `started` resolves with the seconds spent queued once
+   * a slot is held, or null if the request was aborted while queued (Cog's and Replicate's
+   * `starting` -> `processing`).
    */
   submit(request: GenerationRequest): {
     promptTokens: number;
@@ -98,9 +109,12 @@ export class Scheduler {
   } {
     const submittedAt = performance.now();
     const { timeoutSeconds, maxPromptTokens } = this.options;
+    // The guard may stop a generation the client still wants (an output hit): its own signal.
+    const stopper = new AbortController();
     const signals = [
       request.signal,
       timeoutSeconds ? AbortSignal.timeout(timeoutSeconds * 1000) : undefined,
+      stopper.signal,
     ];
     const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
     const prepared = this.backend.prepare({ ...request, signal });
@@ -110,51 +124,78 @@ export class Scheduler {
         'prompt',
       );
     }
+    const guarded = this.options.guard?.open(request);
     const reservation = this.queue.reserve(signal);
-    const { observer, captureText } = this.options;
-    const backend = this.backend;
-    async function* events(): AsyncGenerator<GenerationEvent> {
-      try {
-        let queueSeconds: number;
-        try {
-          queueSeconds = await reservation.granted;
-        } catch {
-          yield {
-            type: 'finish',
-            reason: 'abort',
-            usage: { promptTokens: prepared.promptIds.length, completionTokens: 0 },
-          };
-          return;
-        }
-        observer?.onStart?.(queueSeconds);
-        let last = submittedAt;
-        let completion = '';
-        let first = true;
-        for await (const event of backend.generate(prepared)) {
-          if (event.type === 'finish') {
-            const transcript = captureText ? { prompt: request.prompt, completion } : undefined;
-            observer?.onFinish?.(event.usage, event.reason, transcript);
-          } else {
-            if (captureText) completion += event.text;
-            const now = performance.now();
-            if (first) observer?.onFirstText?.((now - last) / 1000);
-            else observer?.onNextText?.((now - last) / 1000);
-            first = false;
-            last = now;
-          }
-          yield event;
-        }
-      } finally {
-        reservation.release();
-      }
-    }
     return {
       promptTokens: prepared.promptIds.length,
       started: reservation.granted.then(
         (seconds) => seconds,
         () => null,
       ),
-      events: events(),
+      events: this.run(prepared, reservation, submittedAt, guarded, () => stopper.abort()),
     };
+  }
+
+  private async *run(
+    prepared: PreparedRequest,
+    reservation: Reservation,
+    submittedAt: number,
+    guarded: GuardedGeneration | undefined,
+    stop: () => void,
+  ): AsyncGenerator<GenerationEvent> {
+    const { observer, captureText, preamble } = this.options;
+    try {
+      await guarded?.cleared;
+      let queueSeconds: number;
+      try {
+        queueSeconds = await reservation.granted;
+      } catch {
+        yield {
+          type: 'finish',
+          reason: 'abort',
+          usage: { promptTokens: prepared.promptIds.length, completionTokens: 0 },
+        };
+        return;
+      }
+      observer?.onStart?.(queueSeconds);
+      if (preamble) yield { type: 'text', text: preamble };
+      // Token latency is the engine's; the text and finish reason are what the client gets.
+      const generated = timeTokens(this.backend.generate(prepared), submittedAt, observer);
+      let completion = '';
+      for await (const event of guarded ? guarded.output(generated, stop) : generated) {
+        if (event.type === 'text' && captureText) completion += event.text;
+        if (event.type === 'finish') {
+          const prompt = prepared.request.prompt;
+          observer?.onFinish?.(
+            event.usage,
+            event.reason,
+            captureText ? { prompt, completion } : undefined,
+          );
+        }
+        yield event;
+      }
+    } finally {
+      reservation.release();
+    }
+  }
+}
+
+/** Passes the engine's events through, reporting the first and each next text's latency. */
+async function* timeTokens(
+  events: AsyncIterable<GenerationEvent>,
+  submittedAt: number,
+  observer: SchedulerObserver | undefined,
+): AsyncGenerator<GenerationEvent> {
+  let last = submittedAt;
+  let first = true;
+  for await (const event of events) {
+    if (event.type === 'text') {
+      const now = performance.now();
+      if (first) observer?.onFirstText?.((now - last) / 1000);
+      else observer?.onNextText?.((now - last) / 1000);
+      first = false;
+      last = now;
+    }
+    yield event;
   }
 }

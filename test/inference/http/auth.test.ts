@@ -13,6 +13,7 @@ const PUBLIC = [
   /^\/healthz$/,
   /^\/readyz$/,
   /^\/health-check$/,
+  /^\/openapi\.json$/,
   /^\/playground(\/.*)?$/,
   /^\/docs(\/.*)?$/,
 ];

@@ -30,7 +30,17 @@ const cogGenerates = routeConfig({ protocol: 'cog', access: 'key', generates: tr
 type IdParams = { Params: { prediction_id: string } };
 
 /** Cog's prediction server: discovery, health, schema, predictions (sync, async, SSE), cancel. */
-export function registerCogRoutes(app: FastifyInstance, deps: PredictionRouteDeps): void {
+/** Answers `GET /` for a browser (the playground), or returns undefined to serve Cog's JSON. */
+export type BrowserPage = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => FastifyReply | undefined;
+
+export function registerCogRoutes(
+  app: FastifyInstance,
+  deps: PredictionRouteDeps,
+  browserPage?: BrowserPage,
+): void {
   void app.register(async (scope) => {
     allowEmptyJsonBodies(scope);
     const openApi = cogOpenApi({
@@ -38,9 +48,14 @@ export function registerCogRoutes(app: FastifyInstance, deps: PredictionRouteDep
       modelName: deps.config.servedModelName,
     });
     // Public: the discovery document holds only URLs (and browsers get the playground page here).
-    scope.get('/', cogPublic, async () => cogDiscovery());
+    scope.get(
+      '/',
+      cogPublic,
+      async (request, reply) => browserPage?.(request, reply) ?? cogDiscovery(),
+    );
     scope.get('/health-check', cogPublic, async () => toCogHealth(deps.lifecycle));
-    scope.get('/openapi.json', cog, async () => openApi);
+    // Public as Cog serves it: the input schema only, and /docs must load it without a key.
+    scope.get('/openapi.json', cogPublic, async () => openApi);
     scope.post('/predictions', cogGenerates, (request, reply) => predict(deps, request, reply));
     scope.put<IdParams>('/predictions/:prediction_id', cogGenerates, (request, reply) =>
       predict(deps, request, reply, request.params.prediction_id),

@@ -64,6 +64,12 @@ export class Metrics {
     labelNames: ['reason'] as const,
     registers: [this.registry],
   });
+  readonly moderationDecisions = new Counter({
+    name: 'llm_moderation_decisions_total',
+    help: 'Moderation decisions by direction (input, output), blocked category (none when allowed) and decision (allowed, blocked)',
+    labelNames: ['direction', 'category', 'decision'] as const,
+    registers: [this.registry],
+  });
   readonly modelLoadSeconds = new Gauge({
     name: 'llm_model_load_seconds',
     help: 'Seconds the model took to load',
@@ -93,6 +99,11 @@ export class Metrics {
         this.set(live.waiting());
       },
     });
+  }
+
+  /** Counts a moderation decision; the category comes from the policy or the classifier's labels. */
+  countModeration(direction: string, decision: string, category = 'none'): void {
+    this.moderationDecisions.inc({ direction, category, decision });
   }
 
   /** Feeds the generation metrics from the scheduler. */
