@@ -55,6 +55,15 @@ test('answers a Replicate prediction held open with Prefer: wait (official clien
   expect((prediction.output as string[]).join('').length).toBeGreaterThan(0);
 });
 
+test('serves the playground page and its assets (copied into the image with the code)', async () => {
+  const page = await fetch(`${server.url}/playground`);
+  expect(page.status).toBe(200);
+  expect(page.headers.get('content-type')).toMatch(/text\/html/);
+  const script = await fetch(`${server.url}/playground/assets/main.js`);
+  expect(script.status).toBe(200);
+  expect((await script.text()).length).toBeGreaterThan(0);
+});
+
 test('runs as a non-root user', async () => {
   expect(await podman(['exec', server.id, 'id', '-u'])).not.toBe('0');
 });
