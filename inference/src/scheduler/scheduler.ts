@@ -126,13 +126,26 @@ export class Scheduler {
     }
     const guarded = this.options.guard?.open(request);
     const reservation = this.queue.reserve(signal);
+    // A caller that never iterates the events (it failed in between) would hold the slot
+    // forever; the request's signal (disconnect, timeout) frees it unless the events started.
+    const progress = { started: false };
+    signal.addEventListener('abort', () => progress.started || reservation.release(), {
+      once: true,
+    });
     return {
       promptTokens: prepared.promptIds.length,
       started: reservation.granted.then(
         (seconds) => seconds,
         () => null,
       ),
-      events: this.run(prepared, reservation, submittedAt, guarded, () => stopper.abort()),
+      events: this.run(
+        prepared,
+        reservation,
+        submittedAt,
+        guarded,
+        () => stopper.abort(),
+        progress,
+      ),
     };
   }
 
@@ -142,7 +155,9 @@ export class Scheduler {
     submittedAt: number,
     guarded: GuardedGeneration | undefined,
     stop: () => void,
+    progress: { started: boolean },
   ): AsyncGenerator<GenerationEvent> {
+    progress.started = true;
     const { observer, captureText, preamble } = this.options;
     try {
       await guarded?.cleared;

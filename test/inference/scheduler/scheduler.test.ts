@@ -29,6 +29,16 @@ describe('Scheduler on the tiny model', () => {
     expect([scheduler.running, scheduler.waiting]).toEqual([0, 0]);
   });
 
+  test('a caller that never reads its events gives the slot back when its signal aborts', () => {
+    const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
+    const controller = new AbortController();
+    scheduler.submit(textRequest(PROMPT, { signal: controller.signal }));
+    expect(scheduler.running).toBe(1);
+    controller.abort();
+    expect(scheduler.running).toBe(0);
+    expect(() => scheduler.submit(textRequest(PROMPT))).not.toThrow();
+  });
+
   test('a ValidationError takes no slot', () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
     expect(() => scheduler.submit(textRequest(''))).toThrow(ValidationError);
