@@ -102,6 +102,8 @@ describe('(a) a Hub model baked in at build, the token passed as a build secret'
 });
 
 test('(b) a Hub model fetched at start into a cache volume', async () => {
+  await podman(['volume', 'rm', '--force', 'llm-deploy-test-cache']); // none left from a past run
+  hub.requests.length = 0;
   const port = await freePort();
   const server = await startContainer({
     image: testImage(),
@@ -116,4 +118,6 @@ test('(b) a Hub model fetched at start into a cache volume', async () => {
   await waitForReady(server);
   const cached = await podman(['exec', server.id, 'find', '/cache', '-name', 'model.onnx']);
   expect(cached).toMatch(new RegExp(`^/cache/${HUB_ID}/.*onnx/model\\.onnx$`));
+  const fetched = hub.requests.filter((r) => r.path.endsWith('/onnx/model.onnx'));
+  expect(fetched.map((r) => r.authorization)).toEqual([`Bearer ${TOKEN}`]);
 });
