@@ -119,5 +119,6 @@ test('(b) a Hub model fetched at start into a cache volume', async () => {
   const cached = await podman(['exec', server.id, 'find', '/cache', '-name', 'model.onnx']);
   expect(cached).toMatch(new RegExp(`^/cache/${HUB_ID}/.*onnx/model\\.onnx$`));
   const fetched = hub.requests.filter((r) => r.path.endsWith('/onnx/model.onnx'));
-  expect(fetched.map((r) => r.authorization)).toEqual([`Bearer ${TOKEN}`]);
+  expect(fetched.length).toBeGreaterThan(0);
+  expect(fetched.every((r) => r.authorization === `Bearer ${TOKEN}`)).toBe(true);
 });
