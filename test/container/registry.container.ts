@@ -26,6 +26,7 @@ beforeAll(async () => {
     stdio: ['ignore', log, log],
   });
   closeSync(log);
+  registry.unref(); // stopped in afterAll; never what keeps the test process alive
   const deadline = Date.now() + 30_000;
   while (!(await registryAnswers())) {
     if (Date.now() > deadline || registry.exitCode !== null) {
