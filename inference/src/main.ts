@@ -15,7 +15,8 @@ export async function serve(overrides: ConfigEnv = {}): Promise<void> {
     onProgress: terminalProgress('loading model'),
   });
   const log = server.app.log;
-  log.info(`listening on ${server.url} (metrics on ${server.metricsUrl}/metrics)`);
+  const bound = config.host === '127.0.0.1' ? '' : `, bound to ${config.host}`;
+  log.info(`listening on ${server.url} (metrics on ${server.metricsUrl}/metrics${bound})`);
   let stopping = false;
   /** Starts the one drain; false if it is already under way. */
   const stop = (why: string): boolean => {
