@@ -1,9 +1,7 @@
 import type { FastifyReply } from 'fastify';
-import { EventStream } from '../../http/sse';
 import type { Prediction } from '../predictions';
+import { streamPrediction } from '../predictions/event-stream';
 import { toCogEvent } from './protocol';
-
-const PING_MS = 15_000;
 
 /**
  * Streams a prediction as Cog's server-sent events: what already happened (a retry reattaching),
@@ -14,23 +12,8 @@ export function streamCogPrediction(
   prediction: Prediction,
   cancelOnDisconnect: boolean,
 ): Promise<void> {
-  const stream = new EventStream(reply);
-  return new Promise((resolve) => {
-    const ping = setInterval(() => stream.ping(), PING_MS);
-    let unfollow: () => void = () => undefined;
-    const end = () => {
-      clearInterval(ping);
-      unfollow();
-      stream.end();
-      resolve();
-    };
-    reply.raw.once('close', () => {
-      if (cancelOnDisconnect) prediction.requestCancel();
-      end();
-    });
-    unfollow = prediction.follow((event, p) => {
-      stream.send(toCogEvent(event, p));
-      if (event.type === 'completed') end();
-    });
+  return streamPrediction(reply, prediction, {
+    render: (event, p) => [toCogEvent(event, p)],
+    onDisconnect: cancelOnDisconnect ? () => prediction.requestCancel() : undefined,
   });
 }

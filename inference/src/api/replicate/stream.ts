@@ -1,10 +1,8 @@
 import type { FastifyReply } from 'fastify';
 import { ValidationError } from '../../errors';
-import { EventStream } from '../../http/sse';
 import type { Prediction } from '../predictions';
+import { streamPrediction } from '../predictions/event-stream';
 import { toReplicateEvents } from './protocol';
-
-const PING_MS = 15_000;
 
 /** The history position a Last-Event-ID names; -1 (from the start) when absent. */
 export function parseLastEventId(header: string | string[] | undefined): number {
@@ -28,20 +26,5 @@ export function streamReplicatePrediction(
   prediction: Prediction,
   afterIndex: number,
 ): Promise<void> {
-  const stream = new EventStream(reply);
-  return new Promise((resolve) => {
-    const ping = setInterval(() => stream.ping(), PING_MS);
-    let unfollow: () => void = () => undefined;
-    const end = () => {
-      clearInterval(ping);
-      unfollow();
-      stream.end();
-      resolve();
-    };
-    reply.raw.once('close', end);
-    unfollow = prediction.follow((event, p) => {
-      for (const sse of toReplicateEvents(event, p)) stream.send(sse);
-      if (event.type === 'completed') end();
-    }, afterIndex);
-  });
+  return streamPrediction(reply, prediction, { render: toReplicateEvents, afterIndex });
 }
