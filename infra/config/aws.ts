@@ -1,4 +1,4 @@
-import { awsInstancePrice, PricingError } from '../lib/pricing';
+import { awsInstancePrice, gpusOrZero } from '../lib/pricing';
 import type { AwsNodeGroupArgs, AwsPlatformArgs } from '../platforms/aws/args';
 import { awsArgProblems } from '../platforms/aws/validate';
 import type { ConfigProblem } from './errors';
@@ -128,12 +128,7 @@ function readAutoscaler(r: SectionReader): AwsPlatformArgs['clusterAutoscaler'] 
 }
 
 function gpusPerNode(instanceType: string | undefined): number {
-  try {
-    return instanceType ? awsInstancePrice(instanceType, 'on-demand').gpus : 0;
-  } catch (error) {
-    if (error instanceof PricingError) return 0; // reported by the platform's validator
-    throw error;
-  }
+  return instanceType ? gpusOrZero(() => awsInstancePrice(instanceType, 'on-demand')) : 0;
 }
 
 /** `llm-deploy:aws`: the EKS platform's args, defaults filled from the workload, every problem. */

@@ -1,4 +1,4 @@
-import { gcpNodePrice, PricingError } from '../lib/pricing';
+import { gcpNodePrice, gpusOrZero } from '../lib/pricing';
 import type { GcpGpuNodePoolArgs, GcpNodePoolArgs, GcpPlatformArgs } from '../platforms/gcp/args';
 import { gcpArgProblems } from '../platforms/gcp/validate';
 import type { ConfigProblem } from './errors';
@@ -127,12 +127,7 @@ function readRegistry(r: SectionReader): GcpPlatformArgs['registry'] {
 }
 
 function gpusPerNode(pool: GcpGpuNodePoolArgs): number {
-  try {
-    return gcpNodePrice(pool.machineType, 'on-demand', pool.accelerator).gpus;
-  } catch (error) {
-    if (error instanceof PricingError) return 0; // reported by the platform's validator
-    throw error;
-  }
+  return gpusOrZero(() => gcpNodePrice(pool.machineType, 'on-demand', pool.accelerator));
 }
 
 /** `llm-deploy:gcp`: the GKE platform's args, defaults filled from the workload, every problem. */

@@ -211,3 +211,16 @@ export function summarize(args: SummarizeArgs): CostEstimate {
     sources: args.sources,
   };
 }
+
+/**
+ * GPUs per node from a price lookup, or 0 when the type is unknown: config readers need the count
+ * for defaults, while the platform's validator reports the unknown type with its fix.
+ */
+export function gpusOrZero(lookup: () => { gpus: number }): number {
+  try {
+    return lookup().gpus;
+  } catch (error) {
+    if (error instanceof PricingError) return 0;
+    throw error;
+  }
+}

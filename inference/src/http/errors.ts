@@ -33,7 +33,7 @@ export function toHttpError(error: unknown, protocol: Protocol): HttpError {
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,
-      type: fastifyType(fastifyError.code, status),
+      type: fastifyType(status),
       message: clientMessage(fastifyError),
     };
   }
@@ -68,12 +68,11 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
   return { ...base, status: 400 };
 }
 
-function fastifyType(code: string | undefined, status: number): string {
+function fastifyType(status: number): string {
   if (status === 413) return 'request_too_large';
   if (status === 415) return 'unsupported_media_type';
   if (status === 408) return 'request_timeout';
   if (status === 404) return 'not_found';
-  if (code === 'FST_ERR_VALIDATION' || status === 400) return 'invalid_request_error';
   return 'invalid_request_error';
 }
 
