@@ -1,12 +1,11 @@
 import { parseQuantity } from '../lib/quantity';
 import type { EdgeServiceArgs } from '../platforms/edge/args';
 import { edgeArgProblems } from '../platforms/edge/validate';
-import type { ArgProblem } from '../platforms/args-error';
+import type { ArgProblem, ServiceSettings } from '../model';
 import type { ConfigProblem } from './errors';
 import { fullKey, show } from './reader';
 import { readStringMap, sectionProblems } from './node-group';
 import { SectionReader } from './section';
-import type { ServiceSettings } from './types';
 
 const FIELDS = [
   'host',

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify, parse } from 'yaml';
 import { parseStackConfig, projectKeys } from '../config/parse';
-import type { StackConfig } from '../config/types';
+import type { StackConfig } from '../config/stack-config';
 import {
   planInferenceObjects,
   secretReferences,

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { awsGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveAwsArgs, type AwsPlatformArgs } from './args';

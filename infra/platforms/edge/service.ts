@@ -1,6 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { resolveEdgeArgs, type EdgeServiceArgs, type ResolvedEdgeArgs } from './args';
 import { SERVER_PORT, serverContainerArgs } from './container';
 import { edgeImage } from './image';

@@ -1,4 +1,4 @@
-import { argProblem as problem, type ArgProblem } from '../args-error';
+import { argProblem as problem, type ArgProblem } from '../../model';
 import { imagePlatform, type EdgeServiceArgs } from './args';
 
 /** Env the component sets itself; config must not override them. */

@@ -1,7 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { gcpGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveGcpArgs, type GcpPlatformArgs } from './args';

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { OnPremSettings } from '../../config/types';
-import type { ClusterPlatform, GpuScheduling } from '../types';
+import type { GpuScheduling, OnPremSettings } from '../../model';
+import type { ClusterPlatform } from '../types';
 
 export const GPU_RESOURCE = 'nvidia.com/gpu';
 

@@ -5,7 +5,7 @@ import {
   edgeArgProblems,
   type EdgeServiceArgs,
 } from '../../../../infra/platforms/edge';
-import { formatArgProblem } from '../../../../infra/platforms/args-error';
+import { formatArgProblem } from '../../../../infra/model';
 import {
   installMocks,
   isSecretInput,
