@@ -1,7 +1,7 @@
 import { summarize, type CostEstimate, type ReplicaBounds } from '../lib/pricing';
 import { awsCostEstimate } from '../platforms/aws/cost';
 import type { AwsPlatformArgs } from '../platforms/aws/args';
-import { edgeCostEstimate } from '../platforms/edge/cost';
+import { edgeCostEstimate } from '../components/edge-service/cost';
 import { gcpCostEstimate } from '../platforms/gcp/cost';
 import type { GcpPlatformArgs } from '../platforms/gcp/args';
 import type { Target } from './schema';

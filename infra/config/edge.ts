@@ -1,6 +1,6 @@
 import { parseQuantity } from '../lib/quantity';
-import type { EdgeServiceArgs } from '../platforms/edge/args';
-import { edgeArgProblems } from '../platforms/edge/validate';
+import type { EdgeServiceArgs } from '../components/edge-service/args';
+import { edgeArgProblems } from '../components/edge-service/validate';
 import type { ArgProblem, ServiceSettings } from '../model';
 import type { ConfigProblem } from './errors';
 import { fullKey, show } from './reader';

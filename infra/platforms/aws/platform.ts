@@ -28,7 +28,13 @@ export class AwsPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('AwsPlatform', awsArgProblems(args));
-    super('llm-deploy:platforms:AwsPlatform', name, {}, opts);
+    // Formerly `llm-deploy:platforms:AwsPlatform`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:aws:AwsPlatform',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:AwsPlatform' }] }),
+    );
     const cfg = resolveAwsArgs(args);
     const tags = { ...cfg.tags, 'llm-deploy/cluster': cfg.clusterName };
     const awsProvider = new aws.Provider(

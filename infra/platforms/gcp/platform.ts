@@ -49,7 +49,13 @@ export class GcpPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: GcpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('GcpPlatform', gcpArgProblems(args));
-    super('llm-deploy:platforms:GcpPlatform', name, {}, opts);
+    // Formerly `llm-deploy:platforms:GcpPlatform`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:gcp:GcpPlatform',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:GcpPlatform' }] }),
+    );
     const cfg = resolveGcpArgs(args);
 
     const gcpProvider = new gcp.Provider(

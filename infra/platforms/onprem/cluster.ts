@@ -17,7 +17,13 @@ export class OnPremCluster extends pulumi.ComponentResource {
   readonly platform: ClusterPlatform;
 
   constructor(name: string, args: OnPremClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super('llm-deploy:platforms:OnPremCluster', name, {}, opts);
+    // Formerly `llm-deploy:platforms:OnPremCluster`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:onprem:OnPremCluster',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:OnPremCluster' }] }),
+    );
     const { settings } = args;
     if (!settings.registry || !args.registryPassword) {
       throw new Error(

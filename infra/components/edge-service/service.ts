@@ -42,7 +42,13 @@ export class EdgeService extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('EdgeService', edgeArgProblems(args));
-    super('llm-deploy:platforms:EdgeService', name, {}, opts);
+    // Formerly `llm-deploy:platforms:EdgeService`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:edge-service:EdgeService',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:EdgeService' }] }),
+    );
     const cfg = resolveEdgeArgs(name, args);
     const dockerOpts = { parent: this, provider: dockerProvider(name, cfg, this) };
     const image = edgeImage(name, cfg, dockerOpts);
