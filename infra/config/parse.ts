@@ -14,8 +14,14 @@ import {
   type ConfigKey,
   type Target,
 } from './schema';
-import { readServiceSettings } from './service';
-import type { AddonSettings, GpuAddon, ServiceSettings } from '../model';
+import { CONFIG_FIELD_NAMES, readServiceSettings } from './service';
+import {
+  clusterIssuerProblems,
+  publicEndpointProblems,
+  type AddonSettings,
+  type GpuAddon,
+  type ServiceSettings,
+} from '../model';
 import type { StackConfig } from './stack-config';
 
 const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
@@ -63,14 +69,13 @@ export function parseStackConfig(
     kubeconfig: r.has('kubeconfig'),
   };
   const allowAnonymous = r.boolean('allowAnonymous');
-  if (service.ingress && !secretsSet.apiKeys && !allowAnonymous) {
-    r.problem(
-      'apiKeys',
-      undefined,
-      `the endpoint is public (host ${service.ingress.host}) and has no API keys`,
-      'pulumi config set --secret llm-deploy:apiKeys <key1,key2>, or set llm-deploy:allowAnonymous true',
-    );
-  }
+  r.report(
+    publicEndpointProblems(
+      { host: service.ingress?.host, hasApiKeys: secretsSet.apiKeys, allowAnonymous },
+      CONFIG_FIELD_NAMES,
+      'pulumi config set --secret llm-deploy:apiKeys <key1,key2>',
+    ),
+  );
   const onprem =
     target === 'onprem'
       ? readOnPremSection(raw.onprem, {
@@ -188,27 +193,8 @@ function readAddons(
   const tls = service.ingress?.tls;
   const issuerName = tls && 'issuer' in tls ? tls.issuer : undefined;
   if (issuerName !== undefined && certManager) {
-    if (!acmeEmail)
-      r.problem(
-        'acmeEmail',
-        undefined,
-        `the add-ons create the ClusterIssuer ${issuerName} for ${service.ingress?.host}, and ACME needs an account e-mail`,
-        'set llm-deploy:acmeEmail, or give an existing certificate in llm-deploy:tlsSecretName',
-      );
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(acmeEmail))
-      r.problem(
-        'acmeEmail',
-        acmeEmail,
-        'is not an e-mail address',
-        'use an address that can receive expiry notices, e.g. ops@example.com',
-      );
-    if (!/^https:\/\//.test(acmeServer))
-      r.problem(
-        'acmeServer',
-        acmeServer,
-        'is not an https URL of an ACME directory',
-        "use Let's Encrypt's https://acme-v02.api.letsencrypt.org/directory",
-      );
+    const issuer = { name: issuerName, host: service.ingress!.host, acmeEmail, acmeServer };
+    r.report(clusterIssuerProblems(issuer, CONFIG_FIELD_NAMES));
   }
   return {
     gpu: r.oneOf<GpuAddon>('addonGpu', ['devicePlugin', 'gpuOperator', 'none']),
