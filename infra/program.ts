@@ -1,11 +1,11 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { ClusterAddons } from './components/cluster-addons';
 import { CPU_DOCKERFILE, CUDA_DOCKERFILE, Image, REPOSITORY_ROOT } from './components/image';
-import { InferenceService } from './components/inference-service';
+import { LlmEndpoint } from './components/llm-endpoint';
 import type { StackInputs } from './config';
 import type { CostEstimate } from './lib/pricing';
 import { contextDigest } from './lib/context-digest';
+import { endpointArgs } from './endpoint-args';
 import { AwsPlatform } from './platforms/aws';
 import { EdgeService } from './components/edge-service';
 import { GcpPlatform } from './platforms/gcp';
@@ -70,34 +70,16 @@ export function deployOnCluster(
   inputs: StackInputs,
   imageTag: string = pulumi.getStack(),
 ): StackOutputs {
-  const { config, secrets } = inputs;
-  const { service } = config;
-  const addons = new ClusterAddons('addons', {
-    provider: platform.provider,
-    settings: config.addons,
-    gpu: platform.gpu,
-    needsGpuPlugin: service.resources.gpus > 0 && !platform.provides.gpuDevicePlugin,
-    ingressClass: config.addons.ingressClass,
-    ingressNamespace: service.ingressControllerNamespace,
-  });
+  const { config } = inputs;
   const built = config.prebuiltImage
     ? undefined
     : new Image('image', {
         registry: platform.registry,
-        cuda: service.resources.gpus > 0,
+        cuda: config.service.resources.gpus > 0,
         tag: imageTag,
       });
   const image = built?.ref ?? pulumi.output(config.prebuiltImage!);
-  const workload = new InferenceService(service.name, {
-    provider: platform.provider,
-    gpu: platform.gpu,
-    service,
-    image,
-    ...(platform.storageClassName ? { storageClassName: platform.storageClassName } : {}),
-    secrets: { hfToken: secrets.hfToken, apiKeys: secrets.apiKeys },
-    ...(platform.pullWithRegistryCredentials ? { pullCredentials: platform.registry } : {}),
-    dependsOn: addons.ready,
-  });
+  const workload = new LlmEndpoint(config.service.name, endpointArgs(platform, inputs, image));
   return {
     endpoint: workload.endpoint,
     openaiBaseUrl: workload.openaiBaseUrl,

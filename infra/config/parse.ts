@@ -112,6 +112,7 @@ export function parseStackConfig(
     ...(gcp ? { gcp } : {}),
     ...(edge ? { edge } : {}),
     cost,
+    allowAnonymous,
     secretsSet,
   };
 }

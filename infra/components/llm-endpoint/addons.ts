@@ -1,0 +1,33 @@
+import type { AddonSettings, ServiceSettings } from '../../model';
+import type { EndpointAddonsArgs } from './args';
+import { ENDPOINT_DEFAULTS as D } from './defaults';
+
+/** The add-ons an endpoint installs, as ClusterAddons takes them. */
+export function addonSettings(addons: EndpointAddonsArgs, service: ServiceSettings): AddonSettings {
+  const { ingress, scaling } = service;
+  const certManager = addons.certManager ?? D.addonCertManager;
+  const keda = addons.keda ?? D.addonKeda;
+  const issuer = ingress && 'issuer' in ingress.tls ? ingress.tls.issuer : undefined;
+  return {
+    gpu: addons.gpu ?? D.addonGpu,
+    ingressNginx: addons.ingressNginx ?? D.addonIngressNginx,
+    certManager,
+    keda,
+    kedaHttp: keda && scaling.scaleToZero,
+    prometheus: addons.prometheus ?? D.addonPrometheus,
+    prometheusNamespace: service.prometheusNamespace,
+    ...(issuer !== undefined && certManager && addons.acmeEmail
+      ? {
+          clusterIssuer: {
+            name: issuer,
+            email: addons.acmeEmail,
+            server: addons.acmeServer ?? D.acmeServer,
+          },
+        }
+      : {}),
+    interceptorWaitSeconds: service.modelLoadSeconds,
+    interceptorResponseSeconds: ingress?.requestTimeoutSeconds ?? D.requestTimeoutSeconds,
+    ingressServiceType: addons.ingressServiceType ?? 'LoadBalancer',
+    ingressClass: addons.ingressClass ?? ingress?.className ?? D.ingressClass,
+  };
+}
