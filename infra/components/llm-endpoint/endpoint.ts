@@ -1,17 +1,10 @@
 import * as pulumi from '@pulumi/pulumi';
-import {
-  assertNoProblems,
-  PlatformArgsError,
-  type ServiceField,
-  type ServiceProblem,
-} from '../../model';
 import { ClusterAddons } from '../cluster-addons';
 import { InferenceService } from '../inference-service';
 import { addonSettings } from './addons';
 import type { LlmEndpointArgs } from './args';
 import { DEFAULT_GPU_SCHEDULING } from './defaults';
-import { endpointSettings } from './settings';
-import { endpointProblems } from './validate';
+import { apiKeysFile, checkedEndpointSettings } from './checks';
 
 /** The args as the component's state shows them: every credential a secret, no provider. */
 function stateOf(args: LlmEndpointArgs): pulumi.Inputs {
@@ -39,23 +32,6 @@ function stateOf(args: LlmEndpointArgs): pulumi.Inputs {
   };
 }
 
-/** API keys one per line (the server's API_KEYS_FILE format), checked without echoing them. */
-function apiKeysFile(name: string, keys: pulumi.Input<pulumi.Input<string>[]>) {
-  return pulumi.secret(
-    pulumi.output(keys).apply((list) => {
-      const bad = list.findIndex((key) => typeof key !== 'string' || !/^[^\s,]+$/.test(key));
-      if (list.length === 0 || bad >= 0) {
-        const field = list.length === 0 ? 'secrets.apiKeys' : `secrets.apiKeys[${bad}]`;
-        const why = list.length === 0 ? 'is an empty list' : 'is empty or holds a space or comma';
-        throw new PlatformArgsError(`LlmEndpoint ${name}`, [
-          { field, value: '[secret]', why, fix: 'pass keys of letters, digits and symbols' },
-        ]);
-      }
-      return list.join('\n');
-    }),
-  );
-}
-
 /**
  * An LLM endpoint on any Kubernetes cluster: the inference server's Deployment with probes sized
  * for model loading, its Service, autoscaler, disruption budget, NetworkPolicy, optional Ingress
@@ -76,21 +52,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
   readonly addonsReady: pulumi.Resource[];
 
   constructor(name: string, args: LlmEndpointArgs, opts?: pulumi.ComponentResourceOptions) {
-    const component = `LlmEndpoint ${name}`;
-    const extras = { allowAnonymous: args.allowAnonymous ?? false, addons: args.addons };
-    // Plain args are checked now; a problem that reads an Input waits for its value.
-    const waits = (p: ServiceProblem, pending: ReadonlySet<ServiceField>) =>
-      p.reads.some((field) => pending.has(field));
-    const settings = endpointSettings(name, args, (resolved, pending) =>
-      assertNoProblems(
-        component,
-        endpointProblems(resolved, extras).filter((p) => waits(p, pending)),
-      ),
-    );
-    assertNoProblems(
-      component,
-      endpointProblems(settings.shape, extras).filter((p) => !waits(p, settings.pending)),
-    );
+    const settings = checkedEndpointSettings(name, args);
     super('llm-deploy:llm-endpoint:LlmEndpoint', name, stateOf(args), opts);
 
     const gpu = args.gpu ?? DEFAULT_GPU_SCHEDULING;
