@@ -5,7 +5,7 @@
  */
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { LlmEndpoint, type LlmEndpointArgs } from '../../../../infra/components/llm-endpoint';
+import { LlmEndpoint } from '../../../../infra/components/llm-endpoint';
 import {
   installMocks,
   isSecretInput,
