@@ -58,7 +58,9 @@ export function endpointArgs(
       // config.ts keeps API keys one per line (the file format).
       ...(secrets.apiKeys ? { apiKeys: secrets.apiKeys.apply((keys) => keys.split('\n')) } : {}),
     },
-    ...(platform.pullWithRegistryCredentials ? { imagePullCredentials: platform.registry } : {}),
+    ...(platform.pullWithRegistryCredentials && platform.registry
+      ? { imagePullCredentials: platform.registry }
+      : {}),
     server: {
       modelLoadSeconds: service.modelLoadSeconds,
       shutdownGraceSeconds: service.shutdownGraceSeconds,

@@ -33,10 +33,16 @@ export function deployStack(inputs: StackInputs): StackOutputs {
   const { config, secrets } = inputs;
   switch (config.target) {
     case 'onprem': {
+      const { registry, gpuNodeLabels, gpuTaints, ...onprem } = config.onprem!;
       const cluster = new OnPremCluster('onprem', {
-        settings: config.onprem!,
-        kubeconfig: secrets.kubeconfig,
-        registryPassword: secrets.registryPassword,
+        ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}),
+        ...(onprem.kubeconfigPath ? { kubeconfigPath: onprem.kubeconfigPath } : {}),
+        ...(onprem.context ? { context: onprem.context } : {}),
+        gpuNodeLabels,
+        gpuTaints,
+        // config.ts requires the registry and its password on-prem.
+        ...(registry ? { registry: { ...registry, password: secrets.registryPassword! } } : {}),
+        ...(onprem.storageClass ? { storageClass: onprem.storageClass } : {}),
       });
       return deployOnCluster(cluster.platform, inputs);
     }
@@ -64,6 +70,12 @@ function buildTag(cuda: boolean): string {
   return `${pulumi.getStack()}-${contextDigest(REPOSITORY_ROOT, dockerfile).slice(0, 12)}`;
 }
 
+function requireRegistry(platform: ClusterPlatform) {
+  if (!platform.registry)
+    throw new Error(`the ${platform.kind} platform has no registry to push the image to`);
+  return platform.registry;
+}
+
 /** What every Kubernetes target shares once its platform has handed over a cluster. */
 export function deployOnCluster(
   platform: ClusterPlatform,
@@ -74,7 +86,7 @@ export function deployOnCluster(
   const built = config.prebuiltImage
     ? undefined
     : new Image('image', {
-        registry: platform.registry,
+        registry: requireRegistry(platform),
         cuda: config.service.resources.gpus > 0,
         tag: imageTag,
       });
