@@ -55,6 +55,14 @@ export interface RunOptions {
   imageSalt?: string;
   /** Module that is the program; default infra/index.ts. */
   program?: string;
+  /** Pulumi project name (the namespace of `new pulumi.Config()`). @default 'llm-deploy' */
+  project?: string;
+  /**
+   * A folder whose own @pulumi/pulumi runs the program (a separate program with its own
+   * node_modules): the mocks must be installed in the copy the program uses.
+   * @default the repository's copy
+   */
+  sdkFrom?: string;
   /**
    * Outputs the real providers would compute (ARNs, endpoints), added to a resource's inputs,
    * and answers to provider functions; by default a resource's state is its inputs and a
@@ -77,7 +85,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   jest.isolateModules(() => {
     // A fresh registry needs require(): imports are hoisted and cached across stacks.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pulumi: typeof pulumiType = require('@pulumi/pulumi');
+    const pulumi: typeof pulumiType = require(
+      options.sdkFrom
+        ? require.resolve('@pulumi/pulumi', { paths: [options.sdkFrom] })
+        : '@pulumi/pulumi',
+    );
     pulumi.runtime.setMocks(
       {
         newResource: (args) => {
@@ -101,7 +113,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         },
         call: (args) => options.providers?.call(args.token, args.inputs) ?? args.inputs,
       },
-      'llm-deploy',
+      options.project ?? 'llm-deploy',
       options.stack,
       false,
       'organization',
