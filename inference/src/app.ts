@@ -12,6 +12,7 @@ import type { ServerConfig } from './config';
 import type { ApiKeys } from './http/api-keys';
 import { registerAuth, type RouteAccess } from './http/auth';
 import { registerBodyTimeout } from './http/body-timeout';
+import { registerCors } from './http/cors';
 import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import type { RateLimiter } from './http/rate-limit';
@@ -57,6 +58,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  // Before auth and drain: preflights carry no credentials, and refusals must be readable.
+  await registerCors(app, deps.config.corsOrigins);
   // JSON only: a text/plain body is a client mistake (415), not a string prompt.
   app.removeContentTypeParser('text/plain');
   registerBodyTimeout(app, deps.config.bodyTimeoutSeconds);

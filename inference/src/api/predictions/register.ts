@@ -3,6 +3,7 @@ import type { AppDeps } from '../../app';
 import { modelVersionId } from './ids';
 import { PredictionService } from './service';
 import { PredictionStore } from './store';
+import { newWebhookSecret } from './webhook-signature';
 import { WebhookSender } from './webhooks';
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
 /** What the Cog and Replicate routes are registered with. */
 export interface PredictionRouteDeps extends AppDeps {
   predictions: PredictionService;
+  /** `whsec_...`, what every webhook delivery is signed with. */
+  webhookSecret: string;
 }
 
 /**
@@ -23,13 +26,25 @@ export interface PredictionRouteDeps extends AppDeps {
  */
 export function registerPredictions(app: FastifyInstance, deps: AppDeps): PredictionRouteDeps {
   const { config } = deps;
+  const webhookSecret = config.webhooks.secret ?? newWebhookSecret();
+  if (config.webhooks.secret === undefined) {
+    app.addHook('onReady', async () =>
+      app.log.warn(
+        'WEBHOOK_SECRET is not set: webhooks are signed with a secret made at start, which a restart or another replica does not share',
+      ),
+    );
+  }
   const predictions = new PredictionService({
     lifecycle: deps.lifecycle,
     store: new PredictionStore({
       ttlSeconds: config.predictions.ttlSeconds,
       maxStored: config.predictions.maxStored,
     }),
-    webhooks: new WebhookSender({ log: app.log }),
+    webhooks: new WebhookSender({
+      secret: webhookSecret,
+      allowPrivate: config.webhooks.allowPrivate,
+      log: app.log,
+    }),
     maxNewTokens: config.limits.maxNewTokens,
     servedModelName: config.servedModelName,
     modelVersion: modelVersionId(config.model, config.revision),
@@ -37,5 +52,5 @@ export function registerPredictions(app: FastifyInstance, deps: AppDeps): Predic
   });
   app.decorate('predictions', predictions);
   app.addHook('onClose', () => predictions.close());
-  return { ...deps, predictions };
+  return { ...deps, predictions, webhookSecret };
 }
