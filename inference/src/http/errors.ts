@@ -80,8 +80,8 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
 }
 
 /** FastAPI answers a body that is not JSON with a 422 locating the character it stopped at. */
-function jsonDecodeError(error: Partial<FastifyError>): HttpError {
-  const position = Number(/position (\d+)/.exec(error.message ?? '')?.[1] ?? 0);
+function jsonDecodeError(error: Partial<FastifyError> & { position?: number }): HttpError {
+  const position = error.position ?? 0;
   return {
     status: 422,
     type: 'invalid_request_error',

@@ -37,6 +37,8 @@ export function parseWith<T extends z.ZodType>(
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => resolve(issue, []));
   const first = problems[0];
+  for (const problem of problems)
+    if (problem.expected === 'number' && isIntegerAt(schema, problem.path)) problem.expected = 'int';
   const issues = problems.map((p) => toValidationIssue(p, value, target.loc));
   throw new ValidationError(
     `${target.name(first.path)}: ${first.message}`,
@@ -83,6 +85,26 @@ function resolve(issue: z.core.$ZodIssue, base: Path): Problem {
     inclusive: 'inclusive' in issue ? issue.inclusive : undefined,
     values: issue.code === 'invalid_value' ? issue.values : undefined,
   };
+}
+
+interface SchemaDef {
+  type: string;
+  format?: string;
+  shape?: Record<string, { _zod: { def: SchemaDef } }>;
+  innerType?: { _zod: { def: SchemaDef } };
+}
+
+/** zod reports a string given for an int as "expected number"; the schema knows it is an int. */
+function isIntegerAt(schema: z.ZodType, path: Path): boolean {
+  let def = (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+  for (const key of [...path, undefined]) {
+    while (def.innerType) def = def.innerType._zod.def; // optional, default, nullable
+    if (key === undefined) break;
+    const next = def.shape?.[String(key)];
+    if (!next) return false;
+    def = next._zod.def;
+  }
+  return def.format === 'safeint' || def.format === 'int32';
 }
 
 function pathKey(key: PropertyKey): string | number {
