@@ -27,13 +27,6 @@ export interface PredictionRouteDeps extends AppDeps {
 export function registerPredictions(app: FastifyInstance, deps: AppDeps): PredictionRouteDeps {
   const { config } = deps;
   const webhookSecret = config.webhooks.secret ?? newWebhookSecret();
-  if (config.webhooks.secret === undefined) {
-    app.addHook('onReady', async () =>
-      app.log.warn(
-        'WEBHOOK_SECRET is not set: webhooks are signed with a secret made at start, which a restart or another replica does not share',
-      ),
-    );
-  }
   const predictions = new PredictionService({
     lifecycle: deps.lifecycle,
     store: new PredictionStore({
@@ -43,6 +36,7 @@ export function registerPredictions(app: FastifyInstance, deps: AppDeps): Predic
     webhooks: new WebhookSender({
       secret: webhookSecret,
       allowPrivate: config.webhooks.allowPrivate,
+      secretMadeAtStart: config.webhooks.secret === undefined,
       log: app.log,
     }),
     maxNewTokens: config.limits.maxNewTokens,

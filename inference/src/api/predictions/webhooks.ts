@@ -27,6 +27,8 @@ export interface WebhookLogger {
 export interface WebhookSenderOptions extends Partial<DeliveryPolicy> {
   /** `whsec_...`: every delivery is signed with it (Standard Webhooks). */
   secret: string;
+  /** The secret was made at start (no WEBHOOK_SECRET): say so when the first webhook is asked for. */
+  secretMadeAtStart?: boolean;
   /** Deliver to loopback, private and link-local addresses too (tests, private networks). */
   allowPrivate?: boolean;
   /** Replaces the guarded fetch (unit tests). */
@@ -59,6 +61,7 @@ export class WebhookSender {
   private readonly idleWaiters: (() => void)[] = [];
   private readonly closing = new AbortController();
   private readonly key: Buffer;
+  private warnedOfSecret = false;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = { ...DEFAULT_POLICY };
@@ -82,6 +85,13 @@ export class WebhookSender {
 
   /** Starts sending `prediction`'s webhooks to `target`; call before the prediction starts. */
   attach(prediction: Prediction, target: WebhookTarget): void {
+    if (this.options.secretMadeAtStart && !this.warnedOfSecret) {
+      this.warnedOfSecret = true;
+      this.options.log?.warn(
+        {},
+        'WEBHOOK_SECRET is not set: webhooks are signed with a secret made at start, which a restart or another replica does not share',
+      );
+    }
     const delivery = new WebhookDelivery(
       prediction,
       target,
