@@ -38,7 +38,8 @@ export function parseWith<T extends z.ZodType>(
   const problems = parsed.error.issues.map((issue) => resolve(issue, []));
   const first = problems[0];
   for (const problem of problems)
-    if (problem.expected === 'number' && isIntegerAt(schema, problem.path)) problem.expected = 'int';
+    if (problem.expected === 'number' && isIntegerAt(schema, problem.path))
+      problem.expected = 'int';
   const issues = problems.map((p) => toValidationIssue(p, value, target.loc));
   throw new ValidationError(
     `${target.name(first.path)}: ${first.message}`,
