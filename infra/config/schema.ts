@@ -221,7 +221,8 @@ export const CONFIG_KEYS = {
   serviceMonitor: {
     type: 'boolean',
     default: false,
-    description: 'Create a prometheus-operator ServiceMonitor for the metrics port.',
+    description:
+      'Create a prometheus-operator ServiceMonitor for the metrics port; on by default with addonPrometheus.',
   },
   allowAnonymous: {
     type: 'boolean',

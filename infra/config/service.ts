@@ -61,7 +61,8 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
     ...(ingress ? { ingress } : {}),
     ingressControllerNamespace: readNamespaceKey(r, 'ingressControllerNamespace'),
     prometheusNamespace: readNamespaceKey(r, 'prometheusNamespace'),
-    serviceMonitor: r.boolean('serviceMonitor'),
+    // With the add-on's kube-prometheus-stack, which scrapes by ServiceMonitor, one is made too.
+    serviceMonitor: r.has('serviceMonitor') ? r.boolean('serviceMonitor') : r.boolean('addonPrometheus'),
     secrets: { hfToken: r.has('hfToken'), apiKeys: r.has('apiKeys') },
   };
 }

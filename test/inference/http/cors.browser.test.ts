@@ -34,7 +34,8 @@ async function startOrigin(): Promise<string> {
 async function sdkHeaders(call: (fetch: typeof globalThis.fetch) => Promise<unknown>) {
   let sent: Record<string, string> = {};
   await call(async (url, init) => {
-    sent = Object.fromEntries(new Headers(init?.headers).entries());
+    sent = {};
+    new Headers(init?.headers).forEach((value, name) => (sent[name] = value));
     return fetch(url, init);
   });
   const forbidden = ['user-agent', 'content-length', 'accept-encoding', 'connection', 'host'];

@@ -99,12 +99,23 @@ async function predict(
     body.webhook_events_filter,
     deps.config.webhooks.allowPrivate,
   );
-  const { prediction, created } = await deps.predictions.create({
-    id,
-    owner: currentAccount(),
-    input: body.input ?? {},
-    webhook: webhook && { ...webhook, render: toCogPrediction },
-  });
+  const { prediction, created } = await deps.predictions
+    .create({
+      id,
+      owner: currentAccount(),
+      input: body.input ?? {},
+      webhook: webhook && { ...webhook, render: toCogPrediction },
+    })
+    .catch((error: unknown) => {
+      // An id taken by another caller is the URL's, on PUT.
+      if (error instanceof ValidationError && error.param === 'id' && pathId !== undefined) {
+        const loc = ['path', 'prediction_id'];
+        throw new ValidationError(error.message, 'prediction_id', [
+          { loc, msg: error.message, type: 'value_error' },
+        ]);
+      }
+      throw error;
+    });
   // Nobody could reattach to, or hear the end of, a prediction without an id or webhook.
   const cancelOnDisconnect = created && id === undefined && webhook === undefined;
   if (acceptsEventStream(request.headers.accept)) {

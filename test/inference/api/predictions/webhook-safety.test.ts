@@ -130,7 +130,15 @@ describe('WEBHOOK_ALLOW_PRIVATE=true with a secret and API keys', () => {
       expect(Math.abs(Number(headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
       expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+={0,2}$/);
       expect(verifier.verify(hook.raw, headers)).toEqual(hook.body);
-      expect(await validateWebhook({ headers, body: hook.raw }, key)).toBe(true);
+      expect(
+        await validateWebhook({
+          id: headers['webhook-id'],
+          timestamp: headers['webhook-timestamp'],
+          signature: headers['webhook-signature'],
+          body: hook.raw,
+          secret: key,
+        }),
+      ).toBe(true);
       // A body changed in transit no longer verifies.
       expect(() => verifier.verify(hook.raw.replace('"acme/tiny"', '"evil/x"'), headers)).toThrow();
     }
