@@ -62,7 +62,9 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
     ingressControllerNamespace: readNamespaceKey(r, 'ingressControllerNamespace'),
     prometheusNamespace: readNamespaceKey(r, 'prometheusNamespace'),
     // With the add-on's kube-prometheus-stack, which scrapes by ServiceMonitor, one is made too.
-    serviceMonitor: r.has('serviceMonitor') ? r.boolean('serviceMonitor') : r.boolean('addonPrometheus'),
+    serviceMonitor: r.has('serviceMonitor')
+      ? r.boolean('serviceMonitor')
+      : r.boolean('addonPrometheus'),
     secrets: { hfToken: r.has('hfToken'), apiKeys: r.has('apiKeys') },
   };
 }
