@@ -48,6 +48,7 @@ export function edgeEnv(service: ServiceSettings): Record<string, string> {
       service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
     ],
     ['LOG_LEVEL', service.logLevel],
+    ['CORS_ORIGINS', service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined],
   ];
   return Object.fromEntries(env.filter((e): e is [string, string] => e[1] !== undefined));
 }

@@ -58,6 +58,7 @@ export function parseStackConfig(
   const secretsSet = {
     hfToken: r.has('hfToken'),
     apiKeys: r.has('apiKeys'),
+    webhookSecret: r.has('webhookSecret'),
     registryPassword: r.has('registryPassword'),
     kubeconfig: r.has('kubeconfig'),
   };
