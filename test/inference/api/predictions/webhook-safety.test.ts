@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Replicate, { validateWebhook } from 'replicate';
 import { Webhook } from 'standardwebhooks';
 import { Prediction, WebhookSender } from '../../../../inference/src/api/predictions';
+import type { Resolver } from '../../../../inference/src/api/predictions/webhook-network';
 import type { RunningServer } from '../../../../inference/src/server';
 import { startTestServer } from '../../../helpers/server';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../helpers/webhook-receiver';
@@ -167,13 +168,13 @@ describe('the webhook sender', () => {
   /** A resolver that answers every name with `addresses`, as a rebinding DNS server would. */
   const resolverTo = (...addresses: string[]) => {
     const asked: string[] = [];
-    const resolve = ((hostname: string, _options: object, callback: Function) => {
+    const resolve: Resolver = (hostname, _options, callback) => {
       asked.push(hostname);
       callback(
         null,
         addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
       );
-    }) as never;
+    };
     return { resolve, asked };
   };
 

@@ -168,7 +168,7 @@ describe('TLS proxy', () => {
     expect(await valueOf(services.tls!.url)).toBe('https://llm.example.com');
   });
 
-  it('restarts by the server\'s policy and is health-checked, so pulumi up waits for it', () => {
+  it("restarts by the server's policy and is health-checked, so pulumi up waits for it", () => {
     const proxy = container('tls-proxy');
     const server = container('tls-server');
     expect(proxy.restart).toBe(server.restart);
