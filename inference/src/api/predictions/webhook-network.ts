@@ -79,16 +79,18 @@ export function webhookFetch(
   allowPrivate: boolean,
   timeoutMs: number,
   resolve: Resolver = lookup,
-): typeof fetch {
+): { fetch: typeof fetch; close: () => Promise<void> } {
   const dispatcher = new Agent(
     allowPrivate ? {} : { connect: guardedConnector(timeoutMs, resolve) },
   );
-  return ((url: string, init: RequestInit) =>
+  const guarded = (url: string, init: RequestInit) =>
     undiciFetch(url, {
       ...(init as Parameters<typeof undiciFetch>[1]),
       redirect: 'manual',
       dispatcher,
-    })) as unknown as typeof fetch;
+    });
+  // Kept-alive sockets to receivers would hold the process open after the server closed.
+  return { fetch: guarded as unknown as typeof fetch, close: () => dispatcher.destroy() };
 }
 
 /** Why a webhook URL is refused before anything is sent (an IP literal or localhost), or undefined. */

@@ -62,14 +62,17 @@ export class WebhookSender {
   private readonly closing = new AbortController();
   private readonly key: Buffer;
   private warnedOfSecret = false;
+  private readonly closeConnections?: () => Promise<void>;
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = { ...DEFAULT_POLICY };
     for (const key of Object.keys(DEFAULT_POLICY) as (keyof DeliveryPolicy)[])
       this.policy[key] = options[key] ?? DEFAULT_POLICY[key];
-    this.fetch =
-      options.fetch ??
-      webhookFetch(options.allowPrivate ?? false, this.policy.timeoutMs, options.resolve);
+    const guarded = options.fetch
+      ? undefined
+      : webhookFetch(options.allowPrivate ?? false, this.policy.timeoutMs, options.resolve);
+    this.fetch = options.fetch ?? guarded!.fetch;
+    this.closeConnections = guarded?.close;
     const key = webhookKey(options.secret);
     if (!key)
       throw new Error('the webhook secret must be whsec_ followed by 24-64 bytes of base64');
@@ -115,6 +118,7 @@ export class WebhookSender {
   /** Gives up on everything still pending (after a drain, or when there is no time left). */
   close(): void {
     this.closing.abort();
+    void this.closeConnections?.();
   }
 
   private onIdle(delivery: WebhookDelivery, finished: boolean): void {
