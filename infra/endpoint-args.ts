@@ -57,6 +57,7 @@ export function endpointArgs(
       ...(secrets.hfToken ? { hfToken: secrets.hfToken } : {}),
       // config.ts keeps API keys one per line (the file format).
       ...(secrets.apiKeys ? { apiKeys: secrets.apiKeys.apply((keys) => keys.split('\n')) } : {}),
+      ...(secrets.webhookSecret ? { webhookSecret: secrets.webhookSecret } : {}),
     },
     ...(platform.pullWithRegistryCredentials && platform.registry
       ? { imagePullCredentials: platform.registry }
@@ -67,6 +68,7 @@ export function endpointArgs(
       maxConcurrent: service.maxConcurrent ?? 0,
       // config checked it is one of the levels.
       logLevel: service.logLevel as LogLevel,
+      corsOrigins: service.corsOrigins,
     },
     ingressControllerNamespace: service.ingressControllerNamespace,
     monitoring: {

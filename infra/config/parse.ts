@@ -17,6 +17,7 @@ import {
 import { CONFIG_FIELD_NAMES, readServiceSettings } from './service';
 import {
   clusterIssuerProblems,
+  kedaMetricSourceProblems,
   publicEndpointProblems,
   type AddonSettings,
   type GpuAddon,
@@ -65,13 +66,18 @@ export function parseStackConfig(
   const secretsSet = {
     hfToken: r.has('hfToken'),
     apiKeys: r.has('apiKeys'),
+    webhookSecret: r.has('webhookSecret'),
     registryPassword: r.has('registryPassword'),
     kubeconfig: r.has('kubeconfig'),
   };
   const allowAnonymous = r.boolean('allowAnonymous');
+  // Render writes no secret values, so it needs none: a public endpoint references the API-keys
+  // Secret whether or not this file holds the keys, and the kustomization header says to create it.
+  if (purpose === 'render' && service.ingress && !allowAnonymous)
+    service.secrets = { ...service.secrets, apiKeys: true };
   r.report(
     publicEndpointProblems(
-      { host: service.ingress?.host, hasApiKeys: secretsSet.apiKeys, allowAnonymous },
+      { host: service.ingress?.host, hasApiKeys: service.secrets.apiKeys, allowAnonymous },
       CONFIG_FIELD_NAMES,
       'pulumi config set --secret llm-deploy:apiKeys <key1,key2>',
     ),
@@ -88,6 +94,7 @@ export function parseStackConfig(
   const addons = readAddons(r, service, onprem?.settings.ingressServiceType ?? 'LoadBalancer');
   // An unknown target is reported above; its section would only add noise.
   const targetRead = r.problems.every((p) => p.key !== fullKey('target'));
+  if (targetRead && target !== 'edge') checkKedaMetricSource(r, service);
   const platforms = targetRead
     ? readPlatformSections(target, raw, service, { prebuiltImage, secretsSet })
     : { problems: [] };
@@ -115,6 +122,16 @@ export function parseStackConfig(
     allowAnonymous,
     secretsSet,
   };
+}
+
+/** KEDA needs a metric source (infra/model/service-rules.ts says why). */
+function checkKedaMetricSource(r: ConfigReader, service: ServiceSettings): void {
+  const source = {
+    scaling: service.scaling,
+    serviceMonitor: service.serviceMonitor,
+    prometheusUrlSet: r.has('prometheusUrl'),
+  };
+  r.report(kedaMetricSourceProblems(source, CONFIG_FIELD_NAMES));
 }
 
 /** The target's own section (`llm-deploy:aws`, `gcp`, `edge`), read against the workload. */

@@ -1,6 +1,7 @@
 import {
   AUTOSCALERS,
   CACHE_KINDS,
+  corsOriginProblems,
   DTYPES,
   ingressProblems,
   LOG_LEVELS,
@@ -75,9 +76,28 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
     ...(ingress ? { ingress } : {}),
     ingressControllerNamespace: readNamespaceKey(r, 'ingressControllerNamespace'),
     prometheusNamespace: readNamespaceKey(r, 'prometheusNamespace'),
-    serviceMonitor: r.boolean('serviceMonitor'),
-    secrets: { hfToken: r.has('hfToken'), apiKeys: r.has('apiKeys') },
+    // With the add-on's kube-prometheus-stack, which scrapes by ServiceMonitor, one is made too.
+    serviceMonitor: r.has('serviceMonitor')
+      ? r.boolean('serviceMonitor')
+      : r.boolean('addonPrometheus'),
+    corsOrigins: readCorsOrigins(r),
+    secrets: {
+      hfToken: r.has('hfToken'),
+      apiKeys: r.has('apiKeys'),
+      webhookSecret: r.has('webhookSecret'),
+    },
   };
+}
+
+/** As the server takes CORS_ORIGINS: `*`, or origins without a path. */
+function readCorsOrigins(r: ConfigReader): string[] {
+  const origins = r
+    .string('corsOrigins')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  r.report(corsOriginProblems(origins, n));
+  return origins;
 }
 
 function readName(r: ConfigReader): string {

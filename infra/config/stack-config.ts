@@ -24,6 +24,7 @@ export interface StackConfig {
   secretsSet: {
     hfToken: boolean;
     apiKeys: boolean;
+    webhookSecret: boolean;
     registryPassword: boolean;
     kubeconfig: boolean;
   };

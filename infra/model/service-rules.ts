@@ -48,6 +48,9 @@ export type ServiceField =
   | 'requestTimeoutSeconds'
   | 'ingressControllerNamespace'
   | 'prometheusNamespace'
+  | 'serviceMonitor'
+  | 'corsOrigins'
+  | 'addonPrometheus'
   | 'apiKeys'
   | 'allowAnonymous'
   | 'acmeEmail'
@@ -305,4 +308,43 @@ export function clusterIssuerProblems(
       ),
     );
   return problems;
+}
+
+/** As the server takes CORS_ORIGINS: `*`, or origins without a path. */
+export function corsOriginProblems(origins: readonly string[], n: FieldNames): ServiceProblem[] {
+  return origins
+    .filter((origin) => origin !== '*' && URL.parse(origin)?.origin !== origin)
+    .map((origin) =>
+      problem(
+        n,
+        'corsOrigins',
+        origin,
+        'is not an origin (scheme://host[:port], no path or trailing slash)',
+        'list origins as browsers send them, e.g. https://app.example.com, or * for any',
+      ),
+    );
+}
+
+/**
+ * KEDA scales on llm_requests_waiting, read from Prometheus: without a Prometheus that scrapes
+ * the pods it has no metric and the service never scales, silently. A ServiceMonitor (for the
+ * add-on's kube-prometheus-stack, or a prometheus-operator the cluster runs) or a prometheusUrl
+ * of the user's own choosing is a metric source; the default URL alone is not.
+ */
+export function kedaMetricSourceProblems(
+  source: { scaling: ScalingSettings; serviceMonitor: boolean; prometheusUrlSet: boolean },
+  n: FieldNames,
+): ServiceProblem[] {
+  const { scaling, serviceMonitor, prometheusUrlSet } = source;
+  if (scaling.autoscaler !== 'keda' || serviceMonitor || prometheusUrlSet) return [];
+  return [
+    problem(
+      n,
+      'autoscaler',
+      'keda',
+      `scales on llm_requests_waiting, which KEDA reads from Prometheus at ${scaling.prometheusUrl}, but nothing makes a Prometheus scrape the pods (${n.short('serviceMonitor')} is false, ${n.short('prometheusUrl')} is the default), so it would never scale`,
+      `set ${n.full('addonPrometheus')} true (installs kube-prometheus-stack and, with it, the ServiceMonitor), or ${n.short('serviceMonitor')} true for a prometheus-operator the cluster runs, or ${n.short('prometheusUrl')} to your own Prometheus that scrapes the pods (prometheus.io/* annotations), or ${n.short('autoscaler')} hpa`,
+      ['serviceMonitor', 'prometheusUrl'],
+    ),
+  ];
 }

@@ -79,7 +79,9 @@ export interface EndpointScalingArgs {
   /** Quiet time before a replica is removed (or the service scaled to zero). @default 300 */
   scaleDownDelaySeconds?: pulumi.Input<number>;
   /**
-   * The Prometheus KEDA queries (`autoscaler: 'keda'`).
+   * The Prometheus KEDA queries (`autoscaler: 'keda'`). With the default, KEDA needs a
+   * ServiceMonitor (`monitoring.serviceMonitor` or `addons.prometheus`) to find the pods; give
+   * your own Prometheus that scrapes them otherwise.
    * @default 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090'
    */
   prometheusUrl?: pulumi.Input<string>;
@@ -112,6 +114,11 @@ export interface EndpointSecretsArgs {
    * @default none: the server answers anyone
    */
   apiKeys?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * `whsec_<base64 key>` that signs Cog and Replicate webhooks (`WEBHOOK_SECRET`).
+   * @default none: each replica makes its own at start
+   */
+  webhookSecret?: pulumi.Input<string>;
 }
 
 /** The server's own limits and timings. */
@@ -128,13 +135,22 @@ export interface EndpointServerArgs {
   maxConcurrent?: pulumi.Input<number>;
   /** @default 'info' */
   logLevel?: pulumi.Input<LogLevel>;
+  /**
+   * Origins (`https://app.example.com`) whose browser pages may call the API, or `*` for any.
+   * @default [] (none)
+   */
+  corsOrigins?: pulumi.Input<pulumi.Input<string>[]>;
 }
 
 /** Metrics: who may scrape them, and whether a ServiceMonitor is created. */
 export interface EndpointMonitoringArgs {
   /** Namespace of Prometheus, whose pods may reach the metrics port. @default 'monitoring' */
   prometheusNamespace?: string;
-  /** Create a prometheus-operator ServiceMonitor (the CRD must exist). @default false */
+  /**
+   * Create a prometheus-operator ServiceMonitor (the CRD must exist); KEDA's Prometheus finds
+   * the pods through it.
+   * @default true with `addons.prometheus`, else false
+   */
   serviceMonitor?: boolean;
 }
 

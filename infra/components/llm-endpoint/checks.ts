@@ -18,7 +18,11 @@ const waits = (problem: ServiceProblem, pending: ReadonlySet<ServiceField>) =>
 /** The endpoint's settings; throws `PlatformArgsError` listing every problem of the plain args. */
 export function checkedEndpointSettings(name: string, args: LlmEndpointArgs): EndpointSettings {
   const component = `LlmEndpoint ${name}`;
-  const extras = { allowAnonymous: args.allowAnonymous ?? false, addons: args.addons };
+  const extras = {
+    allowAnonymous: args.allowAnonymous ?? false,
+    prometheusUrlSet: args.scaling?.prometheusUrl !== undefined,
+    addons: args.addons,
+  };
   const settings = endpointSettings(name, args, (resolved, pending) =>
     assertNoProblems(
       component,

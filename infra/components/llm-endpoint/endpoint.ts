@@ -18,6 +18,9 @@ function stateOf(args: LlmEndpointArgs): pulumi.Inputs {
           secrets: {
             ...(secrets.hfToken !== undefined ? { hfToken: pulumi.secret(secrets.hfToken) } : {}),
             ...(secrets.apiKeys !== undefined ? { apiKeys: pulumi.secret(secrets.apiKeys) } : {}),
+            ...(secrets.webhookSecret !== undefined
+              ? { webhookSecret: pulumi.secret(secrets.webhookSecret) }
+              : {}),
           },
         }
       : {}),
@@ -73,7 +76,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
           { parent: this, aliases: [{ name: 'addons', parent: pulumi.rootStackResource }] },
         )
       : undefined;
-    const { hfToken, apiKeys } = args.secrets ?? {};
+    const { hfToken, apiKeys, webhookSecret } = args.secrets ?? {};
     const service = new InferenceService(
       name,
       {
@@ -88,6 +91,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
         secrets: {
           ...(hfToken !== undefined ? { hfToken: pulumi.secret(hfToken) } : {}),
           ...(apiKeys !== undefined ? { apiKeys: apiKeysFile(name, apiKeys) } : {}),
+          ...(webhookSecret !== undefined ? { webhookSecret: pulumi.secret(webhookSecret) } : {}),
         },
         ...(args.imagePullCredentials ? { pullCredentials: args.imagePullCredentials } : {}),
         dependsOn: addons?.ready,

@@ -24,6 +24,7 @@ function inputFields(args: LlmEndpointArgs) {
     modelCacheSize: modelCache.size ?? D.modelCacheSize,
     maxConcurrent: server.maxConcurrent ?? D.maxConcurrent,
     logLevel: server.logLevel ?? D.logLevel,
+    corsOrigins: server.corsOrigins ?? [],
     minReplicas: scaling.minReplicas ?? D.minReplicas,
     maxReplicas: scaling.maxReplicas ?? D.maxReplicas,
     queuePerReplica: scaling.queuePerReplica ?? D.queuePerReplica,
@@ -46,6 +47,7 @@ const PLACEHOLDERS: Partial<FieldValues> = {
   servedModelName: 'pending',
   host: 'pending.invalid',
   tlsSecretName: 'pending',
+  corsOrigins: [],
 };
 
 function isPending(value: unknown): boolean {
@@ -105,8 +107,14 @@ function toServiceSettings(name: string, args: LlmEndpointArgs, v: FieldValues):
       : {}),
     ingressControllerNamespace: args.ingressControllerNamespace ?? D.ingressControllerNamespace,
     prometheusNamespace: monitoring.prometheusNamespace ?? D.prometheusNamespace,
-    serviceMonitor: monitoring.serviceMonitor ?? D.serviceMonitor,
-    secrets: { hfToken: secrets.hfToken !== undefined, apiKeys: secrets.apiKeys !== undefined },
+    // With the add-on's kube-prometheus-stack, which scrapes by ServiceMonitor, one is made too.
+    serviceMonitor: monitoring.serviceMonitor ?? args.addons?.prometheus ?? D.serviceMonitor,
+    corsOrigins: v.corsOrigins,
+    secrets: {
+      hfToken: secrets.hfToken !== undefined,
+      apiKeys: secrets.apiKeys !== undefined,
+      webhookSecret: secrets.webhookSecret !== undefined,
+    },
   };
 }
 

@@ -4,8 +4,10 @@ import {
   AUTOSCALERS,
   CACHE_KINDS,
   clusterIssuerProblems,
+  corsOriginProblems,
   DTYPES,
   ingressProblems,
+  kedaMetricSourceProblems,
   LOG_LEVELS,
   maxBodySizeProblems,
   nameProblems,
@@ -67,6 +69,9 @@ export const ENDPOINT_FIELD_PATHS: Record<ServiceField, string> = {
   requestTimeoutSeconds: 'ingress.requestTimeoutSeconds',
   ingressControllerNamespace: 'ingressControllerNamespace',
   prometheusNamespace: 'monitoring.prometheusNamespace',
+  serviceMonitor: 'monitoring.serviceMonitor',
+  corsOrigins: 'server.corsOrigins',
+  addonPrometheus: 'addons.prometheus',
   apiKeys: 'secrets.apiKeys',
   allowAnonymous: 'allowAnonymous',
   acmeEmail: 'addons.acmeEmail',
@@ -135,6 +140,8 @@ function quantityAndChoiceProblems(s: ServiceSettings): ServiceProblem[] {
 
 export interface EndpointExtras {
   allowAnonymous: boolean;
+  /** `scaling.prometheusUrl` is given (the default alone is no metric source for KEDA). */
+  prometheusUrlSet: boolean;
   /** The add-ons, when the endpoint installs them. */
   addons?: EndpointAddonsArgs;
 }
@@ -161,6 +168,15 @@ export function endpointProblems(s: ServiceSettings, extras: EndpointExtras): Se
       n,
     ),
     ...scalingProblems(s.scaling, ingress !== undefined, n),
+    ...kedaMetricSourceProblems(
+      {
+        scaling: s.scaling,
+        serviceMonitor: s.serviceMonitor,
+        prometheusUrlSet: extras.prometheusUrlSet,
+      },
+      n,
+    ),
+    ...corsOriginProblems(s.corsOrigins, n),
     ...(ingress
       ? [
           ...maxBodySizeProblems(ingress.maxBodySize, n),

@@ -37,7 +37,12 @@ beforeAll(async () => {
     resources: { memoryLimit: pulumi.output('8Gi') },
     scaling: { autoscaler: 'hpa', minReplicas: pulumi.output(2), maxReplicas: late(5) },
     ingress: { host: pulumi.output('llm.example.com'), tls: { secretName: 'llm-cert' } },
-    secrets: { apiKeys: [pulumi.secret('key-one'), 'key-two'], hfToken: 'hf_plain_token' },
+    secrets: {
+      apiKeys: [pulumi.secret('key-one'), 'key-two'],
+      hfToken: 'hf_plain_token',
+      webhookSecret: late('whsec_c2VjcmV0'),
+    },
+    server: { corsOrigins: pulumi.output(['https://app.example.com']) },
   });
   new LlmEndpoint('internal', { provider, image: IMAGE, scaling: { autoscaler: 'none' } });
   await valueOf(inputs.endpoint);
@@ -53,6 +58,14 @@ describe('LlmEndpoint', () => {
       value: 'onnx-community/Qwen2.5-0.5B-Instruct',
     });
     expect(container.resources.limits.memory).toBe('8Gi');
+    expect(container.env).toContainEqual({
+      name: 'CORS_ORIGINS',
+      value: 'https://app.example.com',
+    });
+    expect(container.env).toContainEqual({
+      name: 'WEBHOOK_SECRET',
+      valueFrom: { secretKeyRef: { name: 'inputs-secrets', key: 'webhook-secret' } },
+    });
     expect(objectOf('HorizontalPodAutoscaler', 'inputs').spec).toMatchObject({
       minReplicas: 2,
       maxReplicas: 5,
@@ -96,9 +109,13 @@ describe('LlmEndpoint', () => {
     expect(state.provider).toBeUndefined();
     // The mocks mark the nearest object holding a secret: here the whole `secrets` group.
     expect(isSecretInput(state.secrets)).toBe(true);
-    expect(JSON.stringify({ ...state, secrets: undefined })).not.toMatch(/hf_plain_token|key-/);
+    expect(JSON.stringify({ ...state, secrets: undefined })).not.toMatch(/hf_plain|key-|whsec/);
     const secret = stack.named('inputs-secret').inputs as Loose;
     expect(isSecretInput(secret.stringData)).toBe(true);
-    expect(objectOf('Secret', 'inputs').stringData['api-keys']).toBe('key-one\nkey-two');
+    expect(objectOf('Secret', 'inputs').stringData).toEqual({
+      'api-keys': 'key-one\nkey-two',
+      'hf-token': 'hf_plain_token',
+      'webhook-secret': 'whsec_c2VjcmV0',
+    });
   });
 });

@@ -43,9 +43,13 @@ function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
 }
 const IMAGE = `registry.example.com/llm@sha256:${'a'.repeat(64)}`;
 
-/** A public endpoint with keys and a certificate from Let's Encrypt: valid as a stack and as args. */
+/**
+ * A public endpoint with keys, a certificate from Let's Encrypt and KEDA on the add-on's
+ * Prometheus: valid as a stack and as args.
+ */
 const VALID_STACK = {
   target: 'onprem',
+  addonPrometheus: 'true',
   host: 'llm.example.com',
   acmeEmail: 'ops@example.com',
   apiKeys: 'k1',
@@ -57,7 +61,7 @@ const VALID_ARGS: LlmEndpointArgs = {
   image: IMAGE,
   ingress: { host: 'llm.example.com' },
   secrets: { apiKeys: ['k1'] },
-  addons: { acmeEmail: 'ops@example.com' },
+  addons: { acmeEmail: 'ops@example.com', prometheus: true },
 };
 
 function stackProblems(overrides: Record<string, unknown>): string[] {
@@ -112,7 +116,7 @@ const SAME_MISTAKES: [string, Record<string, unknown>, (a: LlmEndpointArgs) => L
       { host: 'https://llm.example.com/' },
       (a) => ({ ...a, ingress: { host: 'https://llm.example.com/' } }),
     ],
-    ['no ACME e-mail', { acmeEmail: undefined }, (a) => ({ ...a, addons: {} })],
+    ['no ACME e-mail', { acmeEmail: undefined }, (a) => ({ ...a, addons: { prometheus: true } })],
     [
       'model load time out of range',
       { modelLoadSeconds: 10 },
