@@ -5,5 +5,7 @@ export * from './arg-problems';
 export type * from './scheduling';
 export type * from './settings';
 export * from './server-env';
+export * from './access-rules';
+export * from './service-fields';
 export * from './service-rules';
 export * from './value-rules';
