@@ -1,5 +1,6 @@
-// LlmEndpoint's checks: the rules a stack's config obeys (infra/model/service-rules, access-rules), with the
-// fields named as the args spell them, plus the per-value checks the config reader makes itself.
+// LlmEndpoint's checks: the rules a stack's config obeys (infra/model/service-rules and
+// access-rules) with the fields named as the args spell them, plus the per-value checks the
+// config reader makes itself.
 import {
   AUTOSCALERS,
   CACHE_KINDS,
