@@ -33,7 +33,6 @@ export class ContinuousBatcher {
   private running: Sequence[] = [];
   private looping = false;
   private idle: Promise<void> = Promise.resolve();
-  private batchSize = 0;
   private bytesPerToken = 0;
 
   constructor(
@@ -56,7 +55,7 @@ export class ContinuousBatcher {
     const bytes = (this.running.length * width + prefillTokens) * this.bytesPerToken;
     return {
       available: true,
-      batchSize: this.batchSize,
+      batchSize: this.running.length,
       kvCacheUsage: Math.min(1, bytes / this.options.kvCacheBytes),
       preemptions: 0,
     };
@@ -81,7 +80,6 @@ export class ContinuousBatcher {
       }
     } finally {
       this.looping = false;
-      this.batchSize = 0;
     }
   }
 
@@ -174,7 +172,6 @@ export class ContinuousBatcher {
       position: s.cached,
       padding: width - s.cached,
     }));
-    this.batchSize = rows.length;
     const result = await this.step(rows, () => this.stepper.run(inputs, past));
     if (!result) return;
     rows.forEach((s, b) => {
