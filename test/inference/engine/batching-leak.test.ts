@@ -45,7 +45,8 @@ test('1,000 mixed requests leave no slot, row or cache behind', async () => {
       if (kind === 0) controller.abort();
       const { events } = await scheduler.submit(request);
       for await (const event of events) {
-        if (event.type === 'finish') reasons.set(event.reason, (reasons.get(event.reason) ?? 0) + 1);
+        if (event.type === 'finish')
+          reasons.set(event.reason, (reasons.get(event.reason) ?? 0) + 1);
         if (event.type !== 'text') continue;
         if (kind === 1) controller.abort();
         if (kind === 2) break;

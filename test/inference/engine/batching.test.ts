@@ -12,7 +12,9 @@ jest.setTimeout(300_000);
 
 /** Short chunks, so prompts of a few dozen tokens are read in several passes between steps. */
 const BATCHING = { maxBatch: 8, kvCacheBytes: 64 * 1024 * 1024, prefillChunkTokens: 16 };
-const WORDS = 'the a river stone of light under red old city song wind over and bright sea'.split(' ');
+const WORDS = 'the a river stone of light under red old city song wind over and bright sea'.split(
+  ' ',
+);
 
 let backend: TransformersBackend;
 beforeAll(async () => {
@@ -152,7 +154,10 @@ describe('rows leave the batch', () => {
         const controller = new AbortController();
         let sizesAtLeave = -1;
         const leaving = (async () => {
-          const prepared = backend.prepare({ ...long('the leaving one'), signal: controller.signal });
+          const prepared = backend.prepare({
+            ...long('the leaving one'),
+            signal: controller.signal,
+          });
           let deltas = 0;
           for await (const event of backend.generate(prepared)) {
             if (event.type === 'text' && ++deltas === 5) {

@@ -34,7 +34,11 @@ export class Sequence {
   ) {
     this.promptIds = prepared.promptIds;
     this.request = prepared.request;
-    this.sampler = new TokenSampler(this.request, this.request.seed ?? randomSeed(), this.promptIds);
+    this.sampler = new TokenSampler(
+      this.request,
+      this.request.seed ?? randomSeed(),
+      this.promptIds,
+    );
     this.detokenizer = new IncrementalDetokenizer(tokenizer);
     this.stops = new StopSequenceMatcher(this.request.stop);
   }
