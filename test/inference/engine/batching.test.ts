@@ -1,9 +1,5 @@
 import { PreTrainedModel, type Tensor } from '@huggingface/transformers';
-import {
-  TransformersBackend,
-  type GenerationRequest,
-  type TokenizedRequest,
-} from '../../../inference/src/engine';
+import { TransformersBackend, type GenerationRequest } from '../../../inference/src/engine';
 import { seededRandom } from '../../../inference/src/engine/sampling';
 import { tempDir } from '../../helpers/temp-dir';
 import { collect, TINY_MODEL, textRequest, type Generation } from '../../helpers/engine';
