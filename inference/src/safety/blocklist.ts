@@ -12,6 +12,8 @@ const WORD = '[\\p{L}\\p{N}\\p{M}]';
 const UNSPACED_SCRIPT =
   '[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}]';
 const BOUNDARY = `(?:(?<!${WORD})|(?<=${UNSPACED_SCRIPT})|(?!${WORD})|(?=${UNSPACED_SCRIPT}))`;
+/** A character between which and another such one BOUNDARY does not hold. */
+const SPACED_WORD_CHARACTER = new RegExp(`^(?!${UNSPACED_SCRIPT})${WORD}$`, 'u');
 
 /** Between the words of a phrase: up to three spaces, dashes or underscores ("kill-my_self"). */
 const SEPARATOR = '[\\s\\p{Pd}_]{1,3}';
@@ -98,7 +100,7 @@ export class BlockList {
         continue;
       }
       for (let at = from; at < hold; at++) {
-        if (prefixes.canGrowFrom(text, at)) hold = at;
+        if (!insideWord(text, at) && prefixes.canGrowFrom(text, at)) hold = at;
       }
     }
     return hold;
@@ -139,6 +141,16 @@ export class BlockList {
     if (hit && pendingFrom !== undefined && pendingFrom >= hit.start) pendingFrom = undefined;
     return { hit, pendingFrom };
   }
+}
+
+/** Whether no match can start at `at`: BOUNDARY fails between the characters either side. */
+function insideWord(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const low = text.charCodeAt(at - 1);
+  const width = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? 2 : 1;
+  const before = text.slice(at - width, at);
+  const here = String.fromCodePoint(text.codePointAt(at)!);
+  return SPACED_WORD_CHARACTER.test(before) && SPACED_WORD_CHARACTER.test(here);
 }
 
 function escapeRegExp(text: string): string {

@@ -37,3 +37,8 @@ describe('with patterns in force, only text that could still grow into a match i
     expect(released).toBe('z'.repeat(100 - 64));
   });
 });
+
+test('a match starts only at a word boundary, so the inside of a word is never held', () => {
+  // "ch" could begin "child porn" and "ma" "make ...", but not inside "watch" or "human".
+  expect(releases(defaults, [' watch', ' human', ' 子'])).toEqual([' watch', ' human', ' 子']);
+});
