@@ -76,10 +76,10 @@ describe('batched generations equal the same requests run alone', () => {
     try {
       for (let round = 0; round < 5; round++) {
         let mix = randomMix(random, 8 + Math.floor(random() * 8));
-        const firstSolos = [];
+        const firstSolos: Generation[] = [];
         for (const m of mix) firstSolos.push(await run(m.request));
         mix = mix.map((m, i) => withStopFromSolo(m, firstSolos[i], random));
-        const solos = [];
+        const solos: Generation[] = [];
         for (const m of mix) solos.push(await run(m.request));
         forward.mockClear();
         const batched = await Promise.all(
