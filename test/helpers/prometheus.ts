@@ -71,7 +71,10 @@ export async function startPrometheus(scrapeConfigs: object[]): Promise<TestProm
   const configFile = join(dir, 'prometheus.yml');
   writeFileSync(
     configFile,
-    stringify({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: scrapeConfigs }),
+    stringify({
+      global: { scrape_interval: '1s', evaluation_interval: '1s' },
+      scrape_configs: scrapeConfigs,
+    }),
   );
   const logFile = join(dir, 'prometheus.log');
   const port = await freePort();

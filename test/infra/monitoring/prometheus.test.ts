@@ -145,7 +145,9 @@ const cancelPrediction = (id: string) =>
 async function smallLoad(): Promise<void> {
   const chat = { model: 'tiny', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 };
   for (let i = 0; i < 3; i++) expect((await post('/v1/chat/completions', chat)).status).toBe(200);
-  expect((await post('/v1/completions', { model: 'tiny', prompt: 'Hi', max_tokens: 3 })).status).toBe(200);
+  expect(
+    (await post('/v1/completions', { model: 'tiny', prompt: 'Hi', max_tokens: 3 })).status,
+  ).toBe(200);
   expect((await post('/v1/chat/completions', { ...chat, max_tokens: -1 })).status).toBe(400);
 }
 
@@ -164,9 +166,19 @@ function dashboardQueries(): { panel: string; expr: string }[] {
 }
 
 test('the KEDA query, and every dashboard query, against Prometheus scraping the real server', async () => {
-  await until('both targets up', () => prometheus.query('up == 1'), (r) => r.length === 2);
+  await until(
+    'both targets up',
+    () => prometheus.query('up == 1'),
+    (r) => r.length === 2,
+  );
   const kedaQuery = toScaledObject(spec).spec!.triggers[0].metadata.query as string;
-  expect(await until('a first KEDA sample', () => scalar(kedaQuery), (v) => v !== undefined)).toBe(0);
+  expect(
+    await until(
+      'a first KEDA sample',
+      () => scalar(kedaQuery),
+      (v) => v !== undefined,
+    ),
+  ).toBe(0);
 
   await smallLoad();
   // rate() needs two samples of a series: the 400s' series is born with this load.
@@ -180,7 +192,11 @@ test('the KEDA query, and every dashboard query, against Prometheus scraping the
     // One slot (MAX_CONCURRENT=1): the first runs a long generation, the others wait behind it.
     for (const id of ids) expect((await startPrediction(id, 500)).status).toBe(202);
     expect(server.lifecycle.scheduler!.waiting).toBe(WAITING);
-    const value = await until('the KEDA query to see the queue', () => scalar(kedaQuery), (v) => v === WAITING);
+    const value = await until(
+      'the KEDA query to see the queue',
+      () => scalar(kedaQuery),
+      (v) => v === WAITING,
+    );
     // Still true after Prometheus saw it: the value was read while the queue held.
     expect(server.lifecycle.scheduler!.waiting).toBe(WAITING);
     console.log(`KEDA query ${kedaQuery} = ${value}; requests waiting: ${WAITING}`);
