@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { DEVICES, DTYPES } from './engine/types';
+import { DEVICES, DTYPES, ENGINES } from './engine/types';
 
 /** The embedded default: the tiny model `npm install` builds next to the compiled server. */
 export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
@@ -23,6 +23,7 @@ const schema = z.object({
     .string()
     .min(1)
     .default(join(homedir(), '.cache', 'llm-deploy')),
+  ENGINE: z.enum(ENGINES).default('onnx'),
   DEVICE: z.enum(DEVICES).default('cpu'),
   DTYPE: z.enum(DTYPES).default('fp32'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -101,6 +102,7 @@ function toConfig(c: z.output<typeof schema>) {
       cacheDir: c.CACHE_DIR,
       offline: c.HF_HUB_OFFLINE,
     },
+    engine: c.ENGINE,
     device: c.DEVICE,
     dtype: c.DTYPE,
     host: c.HOST,

@@ -18,8 +18,8 @@ import type {
   GenerationEvent,
   GenerationRequest,
   ModelInfo,
-  PreparedRequest,
   Prompt,
+  TokenizedRequest,
 } from './types';
 
 export interface LoadProgress {
@@ -95,6 +95,7 @@ export class TransformersBackend implements Backend {
       );
       const info: ModelInfo = {
         source: options.model,
+        engine: 'onnx',
         device: options.device,
         dtype: options.dtype,
         maxPositions: config.max_position_embeddings ?? config.n_positions ?? 2048,
@@ -115,7 +116,7 @@ export class TransformersBackend implements Backend {
     }
   }
 
-  prepare(request: GenerationRequest): PreparedRequest {
+  prepare(request: GenerationRequest): TokenizedRequest {
     const promptIds = this.encode(request.prompt);
     const limit = this.info.maxPositions;
     if (promptIds.length === 0)
@@ -133,10 +134,14 @@ export class TransformersBackend implements Backend {
         'max_tokens',
       );
     }
-    return { request: { ...request, maxNewTokens }, promptIds };
+    return {
+      request: { ...request, maxNewTokens },
+      promptIds,
+      promptTokens: promptIds.length,
+    };
   }
 
-  async *generate({ request, promptIds }: PreparedRequest): AsyncIterable<GenerationEvent> {
+  async *generate({ request, promptIds }: TokenizedRequest): AsyncIterable<GenerationEvent> {
     const inputIds = new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [
       1,
       promptIds.length,

@@ -27,7 +27,7 @@ export interface CogPrediction {
   logs: string;
   error: string | null;
   status: PredictionStatus;
-  metrics?: { predict_time: number; input_token_count: number; output_token_count?: number };
+  metrics?: { predict_time: number; input_token_count?: number; output_token_count?: number };
 }
 
 export function toCogPrediction(p: Prediction): CogPrediction {

@@ -94,7 +94,7 @@ async function predict(
   }
   const id = pathId ?? (body.id === undefined ? undefined : checkClientPredictionId(body.id));
   const webhook = parseWebhook(body.webhook, body.webhook_events_filter);
-  const { prediction, created } = deps.predictions.create({
+  const { prediction, created } = await deps.predictions.create({
     id,
     owner: currentAccount(),
     input: body.input ?? {},

@@ -78,7 +78,7 @@ export class Metrics {
   readonly buildInfo = new Gauge({
     name: 'llm_build_info',
     help: 'Always 1; labels say what runs',
-    labelNames: ['version', 'node_version', 'model', 'device', 'dtype'] as const,
+    labelNames: ['version', 'node_version', 'model', 'engine', 'device', 'dtype'] as const,
     registers: [this.registry],
   });
 

@@ -75,7 +75,11 @@ export function registerOpenAIRoutes(
     includeUsage: boolean,
     kind: 'chat' | 'text',
   ) {
-    const runs = startChoices(lifecycle.acquireScheduler(), requests, abortOnDisconnect(reply));
+    const runs = await startChoices(
+      lifecycle.acquireScheduler(),
+      requests,
+      abortOnDisconnect(reply),
+    );
     const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const promptOwners = new Set(runs.filter((r) => r.index % n === 0).map((r) => r.index));

@@ -94,7 +94,7 @@ async function create(
   const waitSeconds = preferredWait(request.headers.prefer);
   const webhook = parseWebhook(body.webhook, body.webhook_events_filter);
   const base = requestBaseUrl(request);
-  const { prediction } = deps.predictions.create({
+  const { prediction } = await deps.predictions.create({
     owner: currentAccount(),
     input: body.input,
     model: route.model,
