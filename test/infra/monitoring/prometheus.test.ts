@@ -218,7 +218,7 @@ test('the KEDA query, and every dashboard query, against Prometheus scraping the
   } finally {
     for (const id of ids.reverse()) await cancelPrediction(id);
   }
-});
+}, 90_000);
 
 test("the dashboard's namespace and service variables list the scraped service", async () => {
   expect(await prometheus.labelValues('namespace', 'llm_build_info')).toEqual([namespace]);
