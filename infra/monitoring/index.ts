@@ -5,6 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
+import type { AlertThresholds } from '../config/types';
+
+export type { AlertThresholds } from '../config/types';
 
 export const DASHBOARD_FILE = path.join(__dirname, 'grafana-dashboard.json');
 export const RULES_FILE = path.join(__dirname, 'llm-deploy.rules.yaml');
@@ -39,14 +42,6 @@ export interface AlertRule {
 export interface RuleGroup {
   name: string;
   rules: AlertRule[];
-}
-
-/** The thresholds of the rules that come from stack config. */
-export interface AlertThresholds {
-  /** llm-deploy:ttftSloSeconds: time-to-first-token p95 above this pages. */
-  ttftSloSeconds: number;
-  /** llm-deploy:queuePerReplica: the queue alert fires at twice the autoscaler's target. */
-  queuePerReplica: number;
 }
 
 export function grafanaDashboard(): GrafanaDashboard {

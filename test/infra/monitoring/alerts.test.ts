@@ -6,7 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { alertRuleGroups, RULES_FILE } from '../../../infra/monitoring';
+import { toPrometheusRule } from '../../../infra/manifests';
+import { RULES_FILE } from '../../../infra/monitoring';
 import { requirePrometheusTool } from '../../helpers/prometheus';
 import { tempDir } from '../../helpers/temp-dir';
 
@@ -37,9 +38,14 @@ const waiting = (service: string, pod: string, count: number) => ({
   values: `${count}x30`,
 });
 
-test('thresholds from config move the TTFT and queue alerts', () => {
+test('thresholds from config move the TTFT and queue alerts of the PrometheusRule', () => {
   const dir = tempDir('alerts');
-  const groups = alertRuleGroups({ ttftSloSeconds: 0.5, queuePerReplica: 2 });
+  // The rules of the PrometheusRule a stack with ttftSloMilliseconds 500, queuePerReplica 2 gets.
+  const { groups } = toPrometheusRule({
+    prometheus: true,
+    prometheusNamespace: 'monitoring',
+    alerts: { ttftSloSeconds: 0.5, queuePerReplica: 2 },
+  }).spec!;
   const alertsAt = (alertname: string, labels: Record<string, string>[]) =>
     ['8m', '16m'].map((eval_time, i) => ({
       eval_time,
@@ -73,7 +79,7 @@ test('thresholds from config move the TTFT and queue alerts', () => {
     ],
   };
   // Annotations are checked in alerts.promtool.yaml; here only which alerts fire.
-  for (const group of groups) for (const rule of group.rules) delete rule.annotations;
+  for (const group of groups!) for (const rule of group.rules ?? []) delete rule.annotations;
   writeFileSync(join(dir, 'rules.yaml'), stringify({ groups }));
   writeFileSync(join(dir, 'configured.test.yaml'), stringify(tests));
   expect(promtool(['test', 'rules', 'configured.test.yaml'], dir)).toMatch(/SUCCESS/);
