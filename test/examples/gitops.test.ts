@@ -59,7 +59,8 @@ test('the CRD schemas are the pinned releases, and catch what the API server wou
   expect(crdSchemaErrors({ ...stack, spec: { ...stack.spec, projectRepoo: 'x' } })).toEqual([
     '/spec must NOT have additional properties: projectRepoo',
   ]);
-  const { stack: _name, ...withoutStack } = stack.spec;
+  const withoutStack = { ...stack.spec };
+  delete withoutStack.stack;
   expect(crdSchemaErrors({ ...stack, spec: withoutStack })).toEqual([
     "/spec must have required property 'stack'",
   ]);
