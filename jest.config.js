@@ -11,7 +11,6 @@ const base = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@huggingface|@apidevtools|eventsource-parser|content-disposition|cookie)/)',
   ],
-  testTimeout: 60000,
 };
 
 /**
@@ -43,6 +42,8 @@ function engineProject(engine) {
 
 module.exports = {
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
+  // A global option: jest ignores it inside a project (which left every test at 5 s).
+  testTimeout: 60000,
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
 };
