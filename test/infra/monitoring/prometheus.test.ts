@@ -141,6 +141,15 @@ const startPrediction = (id: string, tokens: number) =>
 const cancelPrediction = (id: string) =>
   fetch(`${server.url}/predictions/${id}/cancel`, { method: 'POST' });
 
+/** The queue the test built is still there: the first generation (500 tokens) has not ended. */
+function queueHeld(when: string): void {
+  const { waiting, running } = server.lifecycle.scheduler!;
+  if (waiting !== WAITING || running !== 1)
+    throw new Error(
+      `${when}: ${running} running and ${waiting} waiting, not 1 and ${WAITING}; the first generation ended too soon for a 1 s scrape`,
+    );
+}
+
 /** A little of everything the dashboard shows: successes, a client error, finished generations. */
 async function smallLoad(): Promise<void> {
   const chat = { model: 'tiny', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 4 };
@@ -191,20 +200,24 @@ test('the KEDA query, and every dashboard query, against Prometheus scraping the
   try {
     // One slot (MAX_CONCURRENT=1): the first runs a long generation, the others wait behind it.
     for (const id of ids) expect((await startPrediction(id, 500)).status).toBe(202);
-    expect(server.lifecycle.scheduler!.waiting).toBe(WAITING);
+    queueHeld('once the predictions are admitted');
     const value = await until(
       'the KEDA query to see the queue',
       () => scalar(kedaQuery),
       (v) => v === WAITING,
     );
     // Still true after Prometheus saw it: the value was read while the queue held.
-    expect(server.lifecycle.scheduler!.waiting).toBe(WAITING);
+    queueHeld('after Prometheus answered');
     console.log(`KEDA query ${kedaQuery} = ${value}; requests waiting: ${WAITING}`);
 
     const queries = dashboardQueries();
-    const results = [];
-    for (const { panel, expr } of queries)
-      results.push({ panel, expr, series: (await prometheus.query(expr)).length });
+    const results = await Promise.all(
+      queries.map(async ({ panel, expr }) => ({
+        panel,
+        expr,
+        series: (await prometheus.query(expr)).length,
+      })),
+    );
     const pending = (expr: string) =>
       PENDING_METRICS.some((m) => expr.includes(m) && !exported.has(m));
     const empty = results.filter((r) => r.series === 0 && !pending(r.expr));
@@ -214,7 +227,6 @@ test('the KEDA query, and every dashboard query, against Prometheus scraping the
         `${waited.length} wait for metrics not exported yet (${PENDING_METRICS.filter((m) => !exported.has(m)).join(', ') || 'none'})`,
     );
     expect(empty).toEqual([]);
-    expect(server.lifecycle.scheduler!.waiting).toBe(WAITING);
   } finally {
     for (const id of ids.reverse()) await cancelPrediction(id);
   }
