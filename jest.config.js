@@ -11,6 +11,7 @@ const base = {
   transformIgnorePatterns: [
     '/node_modules/(?!(@huggingface|@apidevtools|eventsource-parser|content-disposition|cookie)/)',
   ],
+  testTimeout: 60000,
 };
 
 /**
@@ -42,8 +43,8 @@ function engineProject(engine) {
 
 module.exports = {
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
-  // A global option: jest ignores it inside a project (which left every test at 5 s).
-  testTimeout: 60000,
+  // jest-circus reads the timeout from the global config only: in a project it is ignored.
+  testTimeout: base.testTimeout,
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
 };

@@ -7,6 +7,7 @@ export * from './monitoring';
 export * from './namespace';
 export * from './network-policy';
 export * from './plan';
+export * from './pod-disruption-budget';
 export * from './secret';
 export * from './service';
 export * from './service-account';

@@ -1,6 +1,6 @@
 import type { IPrometheusRule } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { AddonSettings } from '../config/types';
+import type { AddonSettings } from '../model';
 import { APP_NAME } from '../lib/labels';
 import { alertRuleGroups, grafanaDashboard } from '../monitoring';
 import type { KubeObject, ObjectMeta } from './types';

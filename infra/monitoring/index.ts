@@ -5,9 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
-import type { AlertThresholds } from '../config/types';
+import type { AlertThresholds } from '../model';
 
-export type { AlertThresholds } from '../config/types';
+export type { AlertThresholds } from '../model';
 
 export const DASHBOARD_FILE = path.join(__dirname, 'grafana-dashboard.json');
 export const RULES_FILE = path.join(__dirname, 'llm-deploy.rules.yaml');

@@ -1,9 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { AddonSettings } from '../../config/types';
-import { planMonitoringObjects } from '../../manifests/monitoring';
-import type { KubeObject } from '../../manifests/types';
-import type { GpuScheduling } from '../../platforms/types';
+import type { AddonSettings, GpuScheduling } from '../../model';
+import { planMonitoringObjects, type KubeObject } from '../../manifests';
 import { CHARTS, type ChartPin } from './charts';
 import * as values from './values';
 
