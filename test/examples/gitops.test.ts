@@ -1,7 +1,8 @@
 /**
  * The GitOps examples users copy (examples/gitops/), checked by tools: the GitHub Actions
- * workflows by actionlint, the Pulumi Kubernetes Operator, Argo CD and Flux objects by their
- * published CRDs' schemas (test/fixtures/crds/SOURCES.md), the rest by kubernetes-models.
+ * workflows by actionlint, the Argo CD and Flux objects by their published CRDs' schemas (pinned
+ * in test/fixtures/crds/crds.json), the Pulumi Kubernetes Operator's Stacks by our schema of its
+ * documented API (test/fixtures/crds/pulumi-operator-stack.yaml), the rest by kubernetes-models.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { renderStack } from '../../infra/render/render';
-import { CRD_VERSIONS, crdSchemaErrors } from '../helpers/crd-schema';
+import { cachePath, pinnedCrds, readPinnedCrd } from '../helpers/crd-cache';
+import { crdSchemaErrors, crdSources } from '../helpers/crd-schema';
 import { schemaErrors } from '../helpers/kube-schema';
 import { REPO_ROOT } from '../helpers/pulumi-program';
 import { exampleStackFile } from '../helpers/stacks';
@@ -48,12 +50,14 @@ describe.each(['pulumi-operator', 'argocd', 'flux'])('examples/gitops/%s', (dir)
 });
 
 test('the CRD schemas are the pinned releases, and catch what the API server would reject', () => {
-  expect(CRD_VERSIONS).toMatchObject({
-    'pulumi.com/v1/Stack': 'pulumi.com_stacks.yaml',
-    'argoproj.io/v1alpha1/Application': 'argoproj.io_applications.yaml',
+  expect(crdSources()).toEqual({
+    'pulumi.com/v1/Stack': 'pulumi-operator-stack.yaml',
+    'argoproj.io/v1alpha1/Application':
+      'github.com/argoproj/argo-cd/v3@v3.6.1 manifests/crds/application-crd.yaml',
     'kustomize.toolkit.fluxcd.io/v1/Kustomization':
-      'kustomize.toolkit.fluxcd.io_kustomizations.yaml',
-    'source.toolkit.fluxcd.io/v1/GitRepository': 'source.toolkit.fluxcd.io_gitrepositories.yaml',
+      'github.com/fluxcd/kustomize-controller@v1.10.1 config/crd/bases/kustomize.toolkit.fluxcd.io_kustomizations.yaml',
+    'source.toolkit.fluxcd.io/v1/GitRepository':
+      'github.com/fluxcd/source-controller@v1.10.1 config/crd/bases/source.toolkit.fluxcd.io_gitrepositories.yaml',
   });
   const [stack] = objectsIn('pulumi-operator').filter((o) => o.kind === 'Stack');
   expect(crdSchemaErrors({ ...stack, spec: { ...stack.spec, projectRepoo: 'x' } })).toEqual([
@@ -68,6 +72,37 @@ test('the CRD schemas are the pinned releases, and catch what the API server wou
   expect(
     crdSchemaErrors({ ...app, spec: { ...app.spec, syncPolicy: { automated: 'yes' } } }),
   ).toEqual(['/spec/syncPolicy/automated must be object']);
+});
+
+test('our Stack schema checks the objects the examples use, field by field', () => {
+  const [stack] = objectsIn('pulumi-operator').filter((o) => o.kind === 'Stack');
+  const spec = {
+    ...stack.spec,
+    envRefs: { PULUMI_ACCESS_TOKEN: { type: 'Secrets', secret: { name: 'pulumi-api-secret' } } },
+    prerequisites: [{ requirement: { succeededWithinDuration: '24h' } }],
+    workspaceTemplate: { spec: { image: 'pulumi/pulumi', resources: { request: { cpu: '1' } } } },
+  };
+  expect(crdSchemaErrors({ ...stack, spec }).sort()).toEqual([
+    "/spec/envRefs/PULUMI_ACCESS_TOKEN/secret must have required property 'key'",
+    '/spec/envRefs/PULUMI_ACCESS_TOKEN/type must be equal to one of the allowed values',
+    "/spec/prerequisites/0 must have required property 'name'",
+    '/spec/workspaceTemplate/spec/resources must NOT have additional properties: request',
+  ]);
+});
+
+test('a CRD missing from the cache, or changed there, fails naming the command that fetches it', () => {
+  const [crd] = pinnedCrds();
+  const cache = tempDir('crd-cache');
+  expect(() => readPinnedCrd(crd, cache)).toThrow(
+    `CRD ${crd.module}@${crd.version} ${crd.file} is not in ${cachePath(crd, cache)}: run \`npm run fetch-crds\` (.ci/run does)`,
+  );
+  fs.mkdirSync(path.dirname(cachePath(crd, cache)), { recursive: true });
+  fs.writeFileSync(cachePath(crd, cache), 'kind: CustomResourceDefinition\n');
+  expect(() => readPinnedCrd(crd, cache)).toThrow(
+    new RegExp(
+      `has sha256 [0-9a-f]{64}, crds.json pins ${crd.sha256}: run \`npm run fetch-crds\`$`,
+    ),
+  );
 });
 
 /** The example stack as it is after `pulumi config set --secret` of its secrets (ciphertext). */

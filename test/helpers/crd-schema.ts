@@ -1,15 +1,24 @@
 /**
- * Validates custom resources against the openAPIV3Schema of their published CRDs (the files in
- * test/fixtures/crds/, provenance in its SOURCES.md), with ajv. Like an API server with strict
- * field validation, a field the schema does not declare is an error (unless the schema preserves
- * unknown fields). CEL rules (x-kubernetes-validations) are not evaluated here.
+ * Validates custom resources against the openAPIV3Schema of their CRDs, with ajv: the published
+ * CRDs that test/fixtures/crds/crds.json pins (read from the cache `npm run fetch-crds` fills,
+ * sha256 checked) and our own schema of the Pulumi Kubernetes Operator's Stack
+ * (test/fixtures/crds/pulumi-operator-stack.yaml, whose header says why it is ours). Like an API
+ * server with strict field validation, a field the schema does not declare is an error (unless
+ * the schema preserves unknown fields). CEL rules (x-kubernetes-validations) are not evaluated.
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { pinnedCrds, readPinnedCrd, sourceOf } from './crd-cache';
 
-export const CRD_DIR = path.join(__dirname, '..', 'fixtures', 'crds');
+const OUR_STACK_SCHEMA = path.join(
+  __dirname,
+  '..',
+  'fixtures',
+  'crds',
+  'pulumi-operator-stack.yaml',
+);
 
 type Schema = Record<string, unknown>;
 
@@ -42,27 +51,42 @@ function strict(schema: Schema): Schema {
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-const validators = new Map<string, ValidateFunction>();
-/** group/version/Kind -> the CRD file it came from, for messages. */
-export const CRD_VERSIONS: Record<string, string> = {};
+let validators: Map<string, ValidateFunction> | undefined;
+/** group/version/Kind -> where its schema came from. */
+const sources: Record<string, string> = {};
 
-for (const file of fs.readdirSync(CRD_DIR).filter((f) => f.endsWith('.yaml'))) {
-  const documents = parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, file), 'utf8'));
-  for (const document of documents) {
+function addCrds(into: Map<string, ValidateFunction>, yamlText: string, source: string): void {
+  for (const document of parseAllDocuments(yamlText)) {
     const crd = document.toJS() as Crd | null;
     if (!crd?.spec?.versions) continue;
     for (const version of crd.spec.versions.filter((v) => v.served)) {
       const key = `${crd.spec.group}/${version.name}/${crd.spec.names.kind}`;
-      validators.set(key, ajv.compile(strict(version.schema.openAPIV3Schema)));
-      CRD_VERSIONS[key] = file;
+      into.set(key, ajv.compile(strict(version.schema.openAPIV3Schema)));
+      sources[key] = source;
     }
   }
+}
+
+/** Loaded on first use, so a CRD missing from the cache fails the tests that need it, saying why. */
+function loadValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  const loaded = new Map<string, ValidateFunction>();
+  for (const crd of pinnedCrds()) addCrds(loaded, readPinnedCrd(crd), sourceOf(crd));
+  addCrds(loaded, fs.readFileSync(OUR_STACK_SCHEMA, 'utf8'), path.basename(OUR_STACK_SCHEMA));
+  validators = loaded;
+  return loaded;
+}
+
+/** group/version/Kind -> where its schema came from (module@version path, or our file). */
+export function crdSources(): Record<string, string> {
+  loadValidators();
+  return { ...sources };
 }
 
 /** The schema errors of one custom resource; empty when it is valid. */
 export function crdSchemaErrors(object: Record<string, unknown>): string[] {
   const key = `${object.apiVersion}/${object.kind}`;
-  const validate = validators.get(key);
+  const validate = loadValidators().get(key);
   if (!validate) return [`no CRD known for ${key}`];
   if (validate(object)) return [];
   return (validate.errors ?? []).map(
