@@ -86,5 +86,5 @@ test('render writes them exactly when the stack would create them', () => {
     expect.stringMatching(/^\d\d-configmap-llm-deploy-dashboard\.yaml$/),
     expect.stringMatching(/^\d\d-prometheusrule-llm-deploy-alerts\.yaml$/),
   ]);
-  expect(kinds('onprem-cpu')).toEqual([]);
+  expect(kinds('onprem-internal')).toEqual([]); // no Prometheus add-on
 });
