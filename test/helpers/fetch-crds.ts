@@ -28,8 +28,8 @@ function isCached(crd: PinnedCrd): boolean {
   }
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const result = spawnSync(command, args, { env, maxBuffer: 64 << 20 });
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd?: string) {
+  const result = spawnSync(command, args, { env, cwd, maxBuffer: 64 << 20 });
   if (result.error)
     throw new CrdCacheError(`${command} ${args.join(' ')}: ${result.error.message}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr.toString().trim() };
@@ -42,8 +42,14 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
  * zip is in place all the same.
  */
 function downloadModuleZip(crd: PinnedCrd, modCache: string): string {
-  const env = { ...process.env, GOMODCACHE: modCache, GOFLAGS: '-mod=mod' };
-  const result = run('go', ['mod', 'download', '-json', `${crd.module}@${crd.version}`], env);
+  // Run outside any Go module, so no go.mod around decides what is downloaded.
+  const env = { ...process.env, GOMODCACHE: modCache };
+  const result = run(
+    'go',
+    ['mod', 'download', '-json', `${crd.module}@${crd.version}`],
+    env,
+    modCache,
+  );
   const info = JSON.parse(result.stdout.toString() || '{}') as { Zip?: string; Error?: string };
   if (!info.Zip || !fs.existsSync(info.Zip))
     throw new CrdCacheError(
