@@ -21,6 +21,8 @@ function addonsArgs(addons: AddonSettings, platform: ClusterPlatform): EndpointA
       : {}),
     keda: addons.keda,
     prometheus: addons.prometheus,
+    // Read in milliseconds, kept in seconds.
+    ttftSloMilliseconds: Math.round(addons.alerts.ttftSloSeconds * 1000),
   };
 }
 

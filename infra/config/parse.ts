@@ -19,6 +19,7 @@ import {
   clusterIssuerProblems,
   kedaMetricSourceProblems,
   publicEndpointProblems,
+  SERVICE_BOUNDS,
   type AddonSettings,
   type GpuAddon,
   type ServiceSettings,
@@ -222,6 +223,11 @@ function readAddons(
     kedaHttp: keda && service.scaling.scaleToZero,
     prometheus: r.boolean('addonPrometheus'),
     prometheusNamespace: service.prometheusNamespace,
+    alerts: {
+      ttftSloSeconds:
+        r.integer('ttftSloMilliseconds', ...SERVICE_BOUNDS.ttftSloMilliseconds) / 1000,
+      queuePerReplica: service.scaling.queuePerReplica,
+    },
     ...(issuerName !== undefined && certManager && acmeEmail
       ? { clusterIssuer: { name: issuerName, email: acmeEmail, server: acmeServer } }
       : {}),

@@ -118,7 +118,7 @@ export const CONFIG_KEYS = {
     type: 'integer',
     default: 0,
     description:
-      "Generations a replica runs at once (MAX_CONCURRENT); 0 keeps the server's default.",
+      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8).",
   },
   logLevel: {
     type: 'string',
@@ -261,7 +261,14 @@ export const CONFIG_KEYS = {
   addonPrometheus: {
     type: 'boolean',
     default: false,
-    description: 'Install kube-prometheus-stack in prometheusNamespace.',
+    description:
+      'Install kube-prometheus-stack in prometheusNamespace, with the llm-deploy Grafana dashboard and alert rules.',
+  },
+  ttftSloMilliseconds: {
+    type: 'integer',
+    default: 2000,
+    description:
+      'Time-to-first-token SLO (ms, queueing included): the LlmTimeToFirstTokenSlow alert fires when p95 stays above it for 10 minutes.',
   },
   hfToken: {
     type: 'string',

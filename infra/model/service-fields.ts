@@ -53,7 +53,8 @@ export type ServiceField =
   | 'apiKeys'
   | 'allowAnonymous'
   | 'acmeEmail'
-  | 'acmeServer';
+  | 'acmeServer'
+  | 'ttftSloMilliseconds';
 
 /**
  * How a caller names fields: `full` names the field a problem is about and any other field a
@@ -81,6 +82,7 @@ export const SERVICE_BOUNDS = {
   cpuTargetPercent: [10, 100],
   scaleDownDelaySeconds: [0, 86400],
   requestTimeoutSeconds: [1, 86400],
+  ttftSloMilliseconds: [50, 600_000],
 } as const satisfies Partial<Record<ServiceField, readonly [number, number]>>;
 
 export type BoundedField = keyof typeof SERVICE_BOUNDS;

@@ -1,8 +1,22 @@
-import type { AddonSettings, ServiceSettings } from '../../model';
+import type { AddonSettings, AlertThresholds, ServiceSettings } from '../../model';
 import type { EndpointAddonsArgs } from './args';
 import { ENDPOINT_DEFAULTS as D } from './defaults';
 
-/** The add-ons an endpoint installs, as ClusterAddons takes them. */
+/** The alert rules' thresholds: the queue alert follows the autoscaler's target. */
+export function alertThresholds(
+  addons: EndpointAddonsArgs,
+  service: ServiceSettings,
+): AlertThresholds {
+  return {
+    ttftSloSeconds: (addons.ttftSloMilliseconds ?? D.ttftSloMilliseconds) / 1000,
+    queuePerReplica: service.scaling.queuePerReplica,
+  };
+}
+
+/**
+ * The add-ons an endpoint installs, as ClusterAddons takes them (with the alerts' thresholds
+ * from `service`; LlmEndpoint hands ClusterAddons the resolved ones too).
+ */
 export function addonSettings(addons: EndpointAddonsArgs, service: ServiceSettings): AddonSettings {
   const { ingress, scaling } = service;
   const certManager = addons.certManager ?? D.addonCertManager;
@@ -16,6 +30,7 @@ export function addonSettings(addons: EndpointAddonsArgs, service: ServiceSettin
     kedaHttp: keda && scaling.scaleToZero,
     prometheus: addons.prometheus ?? D.addonPrometheus,
     prometheusNamespace: service.prometheusNamespace,
+    alerts: alertThresholds(addons, service),
     ...(issuer !== undefined && certManager && addons.acmeEmail
       ? {
           clusterIssuer: {

@@ -175,8 +175,19 @@ export interface EndpointAddonsArgs {
   acmeServer?: string;
   /** KEDA, and its HTTP add-on when `scaling.scaleToZero`. @default true */
   keda?: boolean;
-  /** kube-prometheus-stack in `monitoring.prometheusNamespace`. @default false */
+  /**
+   * kube-prometheus-stack in `monitoring.prometheusNamespace`, with the llm-deploy Grafana
+   * dashboard and alert rules (one set per cluster: they cover every endpoint it scrapes).
+   * @default false
+   */
   prometheus?: boolean;
+  /**
+   * Time-to-first-token SLO of those alerts (ms, queueing included): `LlmTimeToFirstTokenSlow`
+   * fires when p95 stays above it for 10 minutes. The queue alert fires at twice
+   * `scaling.queuePerReplica`.
+   * @default 2000
+   */
+  ttftSloMilliseconds?: number;
 }
 
 /** Args of `LlmEndpoint`. The resource's name names the Kubernetes objects (a DNS label). */

@@ -36,6 +36,7 @@ export const ENDPOINT_DEFAULTS = {
   addonCertManager: true,
   addonKeda: true,
   addonPrometheus: false,
+  ttftSloMilliseconds: 2000,
 } as const;
 
 /** GPU scheduling on a cluster whose GPU nodes carry no label or taint to match. */

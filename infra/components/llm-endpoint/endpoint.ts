@@ -1,7 +1,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { ClusterAddons } from '../cluster-addons';
 import { InferenceService } from '../inference-service';
-import { addonSettings } from './addons';
+import { addonSettings, alertThresholds } from './addons';
 import type { LlmEndpointArgs } from './args';
 import { DEFAULT_GPU_SCHEDULING } from './defaults';
 import { apiKeysFile, checkedEndpointSettings } from './checks';
@@ -68,6 +68,7 @@ export class LlmEndpoint extends pulumi.ComponentResource {
           {
             provider: args.provider,
             settings: addonsSettings,
+            alerts: settings.values.apply((values) => alertThresholds(args.addons!, values)),
             gpu,
             needsGpuPlugin: settings.shape.resources.gpus > 0,
             ingressClass: addonsSettings.ingressClass,

@@ -77,6 +77,7 @@ export const ENDPOINT_FIELD_PATHS: Record<ServiceField, string> = {
   allowAnonymous: 'allowAnonymous',
   acmeEmail: 'addons.acmeEmail',
   acmeServer: 'addons.acmeServer',
+  ttftSloMilliseconds: 'addons.ttftSloMilliseconds',
 };
 
 const n: FieldNames = {
@@ -88,7 +89,7 @@ function valueProblem(field: ServiceField, value: unknown, rule: Rule): ServiceP
   return { field: n.full(field), value, ...rule, reads: [field] };
 }
 
-function numberProblems(s: ServiceSettings): ServiceProblem[] {
+function numberProblems(s: ServiceSettings, addons?: EndpointAddonsArgs): ServiceProblem[] {
   const numbers: [BoundedField, number][] = [
     ['gpusPerReplica', s.resources.gpus],
     ['maxConcurrent', s.maxConcurrent ?? 0],
@@ -101,6 +102,9 @@ function numberProblems(s: ServiceSettings): ServiceProblem[] {
     ['scaleDownDelaySeconds', s.scaling.scaleDownDelaySeconds],
     ...(s.ingress
       ? [['requestTimeoutSeconds', s.ingress.requestTimeoutSeconds] as [BoundedField, number]]
+      : []),
+    ...(addons?.ttftSloMilliseconds !== undefined
+      ? [['ttftSloMilliseconds', addons.ttftSloMilliseconds] as [BoundedField, number]]
       : []),
   ];
   return numbers.flatMap(([field, value]): ServiceProblem[] => {
@@ -156,7 +160,7 @@ export function endpointProblems(s: ServiceSettings, extras: EndpointExtras): Se
   return [
     ...nameProblems(s.name, n),
     ...namespaceProblems(s.namespace, s.name, n),
-    ...numberProblems(s),
+    ...numberProblems(s, extras.addons),
     ...quantityAndChoiceProblems(s),
     ...requestWithinLimitProblems(
       { field: 'cpuRequest', value: r.cpuRequest },
