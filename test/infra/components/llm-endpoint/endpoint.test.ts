@@ -45,6 +45,18 @@ beforeAll(async () => {
     server: { corsOrigins: pulumi.output(['https://app.example.com']) },
   });
   new LlmEndpoint('internal', { provider, image: IMAGE, scaling: { autoscaler: 'none' } });
+  new LlmEndpoint('watched', {
+    provider,
+    image: IMAGE,
+    scaling: { autoscaler: 'hpa', queuePerReplica: late(7) },
+    addons: {
+      prometheus: true,
+      ingressNginx: false,
+      certManager: false,
+      keda: false,
+      ttftSloMilliseconds: 1500,
+    },
+  });
   await valueOf(inputs.endpoint);
   await settle();
 });
@@ -100,6 +112,16 @@ describe('LlmEndpoint', () => {
       'ServiceAccount',
     ]);
     expect(objectOf('Deployment', 'internal').spec.replicas).toBe(1);
+  });
+
+  test('the add-on alerts take their thresholds from the args, Inputs once known', () => {
+    const rule = objectOf('PrometheusRule', 'watched-addons');
+    const exprs = Object.fromEntries(
+      rule.spec.groups.flatMap((g: Loose) => g.rules).map((r: Loose) => [r.alert, r.expr]),
+    );
+    expect(exprs.LlmTimeToFirstTokenSlow).toMatch(/> 1\.5$/);
+    expect(exprs.LlmQueueSaturating).toMatch(/> 14$/);
+    expect(objectOf('ConfigMap', 'watched-addons').data).toHaveProperty(['llm-deploy-inference.json']);
   });
 
   test('its state holds the args, every credential a secret', () => {

@@ -127,6 +127,11 @@ const SAME_MISTAKES: [string, Record<string, unknown>, (a: LlmEndpointArgs) => L
       { cpuRequest: '2 cores' },
       (a) => ({ ...a, resources: { cpuRequest: '2 cores' } }),
     ],
+    [
+      'an alert threshold out of range',
+      { ttftSloMilliseconds: 10 },
+      (a) => ({ ...a, addons: { ...a.addons, ttftSloMilliseconds: 10 } }),
+    ],
     ['upper-case dtype', { dtype: 'FP16' }, (a) => ({ ...a, model: { dtype: 'FP16' as 'fp16' } })],
   ];
 
