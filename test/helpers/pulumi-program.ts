@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import type * as pulumiType from '@pulumi/pulumi';
+import { UrnTracker, type AliasSpec, type Registration } from './urns';
 
 /** The key Pulumi's mocks use to mark a secret value in recorded inputs. */
 export const SECRET_SIG = '4dabf18193072939515e22adb298388d';
@@ -16,6 +17,8 @@ export interface ResourceRecord {
 
 export interface ProgramRun {
   records: ResourceRecord[];
+  /** Every resource's URN and aliases as the engine would compute them. */
+  registrations: Registration[];
   /** Resolved stack outputs, and whether each one is a Pulumi secret. */
   outputs: Record<string, unknown>;
   secretOutputs: string[];
@@ -80,7 +83,13 @@ export interface RunOptions {
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const records: ResourceRecord[] = [];
-  const run: ProgramRun = { records, outputs: {}, secretOutputs: [] };
+  const urns = new UrnTracker(options.stack, options.project ?? 'llm-deploy');
+  const run: ProgramRun = {
+    records,
+    registrations: urns.registrations,
+    outputs: {},
+    secretOutputs: [],
+  };
   let finished!: Promise<void>;
   jest.isolateModules(() => {
     // A fresh registry needs require(): imports are hoisted and cached across stacks.
@@ -118,6 +127,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       false,
       'organization',
     );
+    trackUrns(pulumi, urns);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     finished = (async () => {
       let program: Record<string, unknown>;
@@ -139,6 +149,53 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   });
   await finished;
   return run;
+}
+
+/** The alias specs of a RegisterResourceRequest (the protobuf's getters). */
+interface AliasMessage {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec(): {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+  };
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): AliasMessage[];
+}
+type Monitor = {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
+};
+
+/** Records each request to the mock monitor with `urns`, before the mocks answer it. */
+function trackUrns(pulumi: typeof pulumiType, urns: UrnTracker): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const specs = request.getAliasesList().map((alias): AliasSpec => {
+      if (!alias.hasSpec()) return { urn: alias.getUrn() };
+      const spec = alias.getSpec();
+      return {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+      };
+    });
+    const [type, name, parent] = [request.getType(), request.getName(), request.getParent()];
+    urns.register(monitor.newUrn(parent, type, name), type, name, parent, specs);
+    return registerResource(request, callback);
+  };
 }
 
 /** Removes Pulumi's secret wrappers, leaving the values (for schema and policy checks). */

@@ -2,6 +2,8 @@
  * Every example stack through the real program under Pulumi mocks: the resources it declares,
  * their key fields, their schemas and the policy suite.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_GPU_TAINTS } from '../../infra/config/onprem';
 import { allSchemaErrors } from '../helpers/kube-schema';
 import {
@@ -256,6 +258,32 @@ describe('onprem-internal (no Ingress, HPA, prebuilt image, add-ons off)', () =>
     expect(provider.kubeconfig).toHaveProperty(SECRET_SIG);
     expect(provider.context).toBe('platform-prod');
   });
+});
+
+describe('stacks created before LlmEndpoint keep their resources', () => {
+  const before = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', 'fixtures', 'stack-urns-before-llm-endpoint.json'),
+      'utf8',
+    ),
+  ) as { urns: Record<string, string[]> };
+  test.each(Object.keys(STACKS))(
+    "%s: each old URN is one resource's URN or alias, so an update replaces nothing",
+    (stack) => {
+      const registrations = runs[stack].registrations;
+      const takenBy = (old: string) =>
+        registrations.filter((r) => r.urn === old || r.aliases.includes(old)).map((r) => r.urn);
+      const notKeptOnce = before.urns[stack]
+        .map((old) => ({ old, takenBy: takenBy(old) }))
+        .filter(({ takenBy }) => takenBy.length !== 1);
+      expect(notKeptOnce).toEqual([]);
+      // The grouping component itself is the one new resource.
+      const kept = new Set(before.urns[stack].flatMap(takenBy));
+      expect(registrations.filter((r) => !kept.has(r.urn)).map((r) => r.type)).toEqual([
+        'llm-deploy:llm-endpoint:LlmEndpoint',
+      ]);
+    },
+  );
 });
 
 test('a new image digest changes only the Deployment', async () => {
