@@ -121,7 +121,9 @@ describe('LlmEndpoint', () => {
     );
     expect(exprs.LlmTimeToFirstTokenSlow).toMatch(/> 1\.5$/);
     expect(exprs.LlmQueueSaturating).toMatch(/> 14$/);
-    expect(objectOf('ConfigMap', 'watched-addons').data).toHaveProperty(['llm-deploy-inference.json']);
+    expect(objectOf('ConfigMap', 'watched-addons').data).toHaveProperty([
+      'llm-deploy-inference.json',
+    ]);
   });
 
   test('its state holds the args, every credential a secret', () => {
