@@ -49,7 +49,9 @@ function install() {
   fs.renameSync(path.join(EXAMPLE, packed.filename), path.join(EXAMPLE, 'llm-deploy.tgz'));
   // A fresh node_modules: npm would otherwise keep the previous tarball's files.
   fs.rmSync(path.join(EXAMPLE, 'node_modules', 'llm-deploy'), { recursive: true, force: true });
-  run(['install', '--no-audit', '--no-fund'], EXAMPLE);
+  // From npm's cache where it can (the root's `npm ci` put the same pinned SDKs there): a fresh
+  // copy of this example installs with `npm install --offline`.
+  run(['install', '--prefer-offline', '--no-audit', '--no-fund'], EXAMPLE);
   // The program type-checks against the packed declarations, as a Pulumi template's tsconfig
   // resolves them (node10, through typesVersions) and as Node 16+ resolution does (exports).
   const tsc = path.join(EXAMPLE, 'node_modules', '.bin', 'tsc');
