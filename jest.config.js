@@ -29,7 +29,7 @@ const ENGINE_SUITES = [
 ].map((suite) => `<rootDir>/test/${suite}.test.ts`);
 
 /** Engines besides ONNX that ENGINE_SUITES run on (names as in test/helpers/engines.ts). */
-const OTHER_ENGINES = [];
+const OTHER_ENGINES = ['upstream'];
 
 /** A jest project that runs ENGINE_SUITES with TEST_ENGINE=engine. */
 function engineProject(engine) {
@@ -42,6 +42,8 @@ function engineProject(engine) {
 }
 
 module.exports = {
+  // A global option: jest reads it here, not from a project.
+  testTimeout: base.testTimeout,
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,

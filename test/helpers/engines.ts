@@ -1,4 +1,6 @@
-import type { ConfigEnv } from '../../inference/src/config';
+import { loadConfig, type ConfigEnv } from '../../inference/src/config';
+import { startServer } from '../../inference/src/server';
+import { drain } from '../../inference/src/shutdown';
 import { TINY_MODEL } from './model-paths';
 
 /**
@@ -6,7 +8,7 @@ import { TINY_MODEL } from './model-paths';
  * ENGINE_SUITES once per engine (one jest project each, which sets TEST_ENGINE); every other
  * test runs on the default engine only.
  */
-export const TEST_ENGINES = ['onnx'] as const;
+export const TEST_ENGINES = ['onnx', 'upstream'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
 
 export function testEngine(): TestEngine {
@@ -28,5 +30,46 @@ export async function setUpEngine(engine: TestEngine = testEngine()): Promise<En
   switch (engine) {
     case 'onnx':
       return { engine, env: { ENGINE: 'onnx', MODEL: TINY_MODEL }, close: async () => undefined };
+    case 'upstream':
+      return setUpUpstream();
   }
+}
+
+/**
+ * Our server as a gateway (ENGINE=openai-upstream) in front of a real second llm-deploy server
+ * on the tiny model, which speaks OpenAI and vLLM's /tokenize. The upstream moderates nothing and
+ * has room for every request the gateway lets through, so what a suite sees is the gateway's.
+ */
+async function setUpUpstream(): Promise<EngineSetup> {
+  const upstream = await startServer(
+    loadConfig(
+      {},
+      {
+        ENGINE: 'onnx',
+        MODEL: TINY_MODEL,
+        HOST: '127.0.0.1',
+        PORT: '0',
+        METRICS_PORT: '0',
+        HF_HUB_OFFLINE: 'true',
+        MODERATION: 'off',
+        MAX_CONCURRENT: '16',
+        MAX_QUEUE: '64',
+      },
+    ),
+    { logger: false },
+  );
+  await upstream.loaded;
+  if (!upstream.lifecycle.ready) {
+    await upstream.close();
+    throw new Error(`upstream server failed to start: ${upstream.lifecycle.setup.logs}`);
+  }
+  return {
+    engine: 'upstream',
+    env: { ENGINE: 'openai-upstream', UPSTREAM_URL: upstream.url, UPSTREAM_MODEL: 'tiny' },
+    // Generations the gateway gave up on stop at their next token: let them, then unload.
+    close: async () => {
+      await drain(upstream, { graceSeconds: 10 });
+      await upstream.close();
+    },
+  };
 }

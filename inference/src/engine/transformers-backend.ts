@@ -160,6 +160,10 @@ export class TransformersBackend implements Backend {
     });
   }
 
+  tokenize(prompt: Prompt): number[] {
+    return this.encode(prompt);
+  }
+
   async dispose(): Promise<void> {
     await this.model.dispose();
   }

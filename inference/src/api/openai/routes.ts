@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
 import type { ServerConfig } from '../../config';
 import type { GenerationRequest } from '../../engine/types';
-import { ValidationError } from '../../errors';
 import { abortOnDisconnect } from '../../http/client-abort';
 import { routeConfig } from '../../http/route-config';
 import type { Lifecycle } from '../../lifecycle';
@@ -16,6 +14,8 @@ import {
   openAIFinishReason,
 } from './service';
 import { addUsage, streamChoices, usageBody } from './stream';
+import { parseBody } from './parse-body';
+import { registerTokenizeRoute } from './tokenize';
 
 export interface OpenAIDeps {
   config: ServerConfig;
@@ -38,6 +38,8 @@ export function registerOpenAIRoutes(
     object: 'list',
     data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
   }));
+
+  registerTokenizeRoute(app, { served, lifecycle });
 
   app.post('/v1/chat/completions', generation, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
@@ -122,19 +124,4 @@ export function registerOpenAIRoutes(
       usage: usageBody(usage),
     };
   }
-}
-
-/** zod's first issue, as OpenAI words it: what is wrong, and which parameter. */
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('the request body must be a JSON object', 'body');
-  }
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue.path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-    .join('')
-    .replace(/^\./, '');
-  throw new ValidationError(`${path || 'body'}: ${issue.message}`, String(issue.path[0] ?? 'body'));
 }
