@@ -210,6 +210,14 @@ function checkUpstream(c: RawSettings, ctx: z.RefinementCtx): void {
         "ENGINE=openai-upstream needs the engine's base URL, e.g. http://127.0.0.1:8000 (vLLM's default port)",
     });
   }
+  if (upstream && !c.UPSTREAM_MODEL && !c.SERVED_MODEL_NAME) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['UPSTREAM_MODEL'],
+      message:
+        "name the model: UPSTREAM_MODEL, the engine's name for it (vLLM's --served-model-name), or SERVED_MODEL_NAME, ours (the engine's is then the only one it lists)",
+    });
+  }
   if (c.UPSTREAM_URL && URL.canParse(c.UPSTREAM_URL)) {
     const url = new URL(c.UPSTREAM_URL);
     if (url.username || url.password) {

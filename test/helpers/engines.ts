@@ -1,7 +1,6 @@
-import { loadConfig, type ConfigEnv } from '../../inference/src/config';
-import { startServer } from '../../inference/src/server';
-import { drain } from '../../inference/src/shutdown';
+import type { ConfigEnv } from '../../inference/src/config';
 import { TINY_MODEL } from './model-paths';
+import { closeUpstreamServer, startUpstreamServer } from './upstream-server';
 
 /**
  * The engines the server's API suites run against. jest.config.js runs the suites in
@@ -37,39 +36,13 @@ export async function setUpEngine(engine: TestEngine = testEngine()): Promise<En
 
 /**
  * Our server as a gateway (ENGINE=openai-upstream) in front of a real second llm-deploy server
- * on the tiny model, which speaks OpenAI and vLLM's /tokenize. The upstream moderates nothing and
- * has room for every request the gateway lets through, so what a suite sees is the gateway's.
+ * on the tiny model, which speaks OpenAI and vLLM's /tokenize.
  */
 async function setUpUpstream(): Promise<EngineSetup> {
-  const upstream = await startServer(
-    loadConfig(
-      {},
-      {
-        ENGINE: 'onnx',
-        MODEL: TINY_MODEL,
-        HOST: '127.0.0.1',
-        PORT: '0',
-        METRICS_PORT: '0',
-        HF_HUB_OFFLINE: 'true',
-        MODERATION: 'off',
-        MAX_CONCURRENT: '16',
-        MAX_QUEUE: '64',
-      },
-    ),
-    { logger: false },
-  );
-  await upstream.loaded;
-  if (!upstream.lifecycle.ready) {
-    await upstream.close();
-    throw new Error(`upstream server failed to start: ${upstream.lifecycle.setup.logs}`);
-  }
+  const upstream = await startUpstreamServer();
   return {
     engine: 'upstream',
     env: { ENGINE: 'openai-upstream', UPSTREAM_URL: upstream.url, UPSTREAM_MODEL: 'tiny' },
-    // Generations the gateway gave up on stop at their next token: let them, then unload.
-    close: async () => {
-      await drain(upstream, { graceSeconds: 10 });
-      await upstream.close();
-    },
+    close: () => closeUpstreamServer(upstream),
   };
 }

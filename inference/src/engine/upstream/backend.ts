@@ -1,4 +1,4 @@
-import { EngineUnavailable, ValidationError } from '../../errors';
+import { ValidationError } from '../../errors';
 import { fallbackChatPrompt } from '../chat-prompt';
 import type {
   Backend,
@@ -53,14 +53,13 @@ export class UpstreamBackend implements Backend {
     private readonly maxNewTokens: number,
     readonly info: ModelInfo,
   ) {
-    const counter = tokenizer;
-    if (counter)
-      this.tokenize = (prompt, signal) =>
-        this.reaching(() => counter.tokenize(this.upstreamPrompt(prompt), signal));
+    if (tokenizer)
+      this.tokenize = (prompt, signal) => tokenizer.tokenize(this.upstreamPrompt(prompt), signal);
   }
 
   static async load(options: UpstreamOptions): Promise<UpstreamBackend> {
     const started = performance.now();
+    let health: HealthWatch | undefined;
     const client = new UpstreamClient({
       url: options.url,
       apiKey: options.apiKey,
@@ -68,6 +67,7 @@ export class UpstreamBackend implements Backend {
       // Every running generation holds a connection; probes and tokenizer calls need a few more.
       connections: options.maxConcurrent + 4,
       log: options.log,
+      onUnreachable: (reason) => health?.markDown(reason),
     });
     try {
       const { model, card, tokenizer } = await connectUpstream(client, options);
@@ -81,7 +81,7 @@ export class UpstreamBackend implements Backend {
         hasChatTemplate: tokenizer?.chatTemplate ?? true,
         loadSeconds: (performance.now() - started) / 1000,
       };
-      const health = new HealthWatch(() => modelCheck(client, model), {
+      health = new HealthWatch(() => modelCheck(client, model), {
         intervalSeconds: options.healthIntervalSeconds,
         onChange: (up, reason) =>
           up
@@ -103,8 +103,7 @@ export class UpstreamBackend implements Backend {
       const maxNewTokens = request.maxNewTokens ?? this.maxNewTokens;
       return { request: { ...request, maxNewTokens }, upstreamPrompt };
     }
-    const counter = this.tokenizer;
-    const ids = await this.reaching(() => counter.tokenize(upstreamPrompt, request.signal));
+    const ids = await this.tokenizer.tokenize(upstreamPrompt, request.signal);
     const maxNewTokens = checkContext(ids.length, this.info.maxPositions, request.maxNewTokens);
     return {
       request: { ...request, maxNewTokens: maxNewTokens ?? this.maxNewTokens },
@@ -122,12 +121,7 @@ export class UpstreamBackend implements Backend {
       request.maxNewTokens,
       this.tokenizer?.dialect,
     );
-    try {
-      yield* upstreamGeneration(this.client, wire, prepared);
-    } catch (error) {
-      if (error instanceof EngineUnavailable) this.health.markDown(error.message);
-      throw error;
-    }
+    yield* upstreamGeneration(this.client, wire, prepared);
   }
 
   status(): BackendStatus {
@@ -144,16 +138,6 @@ export class UpstreamBackend implements Backend {
     if (prompt.kind === 'chat' && !this.info.hasChatTemplate)
       return { kind: 'text', text: fallbackChatPrompt(prompt.messages) };
     return prompt;
-  }
-
-  /** Runs a call; an engine it could not reach is marked down so readiness drops at once. */
-  private async reaching<T>(call: () => Promise<T>): Promise<T> {
-    try {
-      return await call();
-    } catch (error) {
-      if (error instanceof EngineUnavailable) this.health.markDown(error.message);
-      throw error;
-    }
   }
 }
 

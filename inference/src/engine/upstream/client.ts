@@ -1,4 +1,5 @@
 import { Agent, request, type Dispatcher } from 'undici';
+import { EngineUnavailable } from '../../errors';
 import { failureOfResponse, failureOfTransport } from './failures';
 import { sseData } from './sse';
 
@@ -17,6 +18,8 @@ export interface UpstreamClientOptions {
   /** Pooled keep-alive connections: one per stream in flight, plus probes. */
   connections: number;
   log?: EngineLog;
+  /** The engine could not be reached (refused, reset, unresolvable): readiness drops at once. */
+  onUnreachable?: (reason: string) => void;
 }
 
 /** What a JSON call answered: a status the caller decides on, and the parsed body. */
@@ -91,7 +94,9 @@ export class UpstreamClient {
     } catch (error) {
       if (signal?.aborted) throw error;
       this.options.log?.warn({ path, error: describe(error) }, 'inference engine unreachable');
-      throw failureOfTransport(error, this.options.timeoutSeconds);
+      const failure = failureOfTransport(error, this.options.timeoutSeconds);
+      if (failure instanceof EngineUnavailable) this.options.onUnreachable?.(failure.message);
+      throw failure;
     }
   }
 
