@@ -45,6 +45,8 @@ module.exports = {
   // A global option: jest reads it here, not from a project.
   testTimeout: base.testTimeout,
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
+  // jest-circus reads the timeout from the global config only: in a project it is ignored.
+  testTimeout: base.testTimeout,
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
 };
