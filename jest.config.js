@@ -42,8 +42,6 @@ function engineProject(engine) {
 }
 
 module.exports = {
-  // A global option: jest reads it here, not from a project.
-  testTimeout: base.testTimeout,
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
   // jest-circus reads the timeout from the global config only: in a project it is ignored.
   testTimeout: base.testTimeout,
