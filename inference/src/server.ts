@@ -65,7 +65,9 @@ export async function startServer(
     logger: options.logger,
   });
   await app.listen({ host: config.host, port: config.port });
-  const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
+  const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort, async () =>
+    lifecycle.scheduler?.backend.metrics?.(),
+  );
   const setup = loadModel(config, lifecycle, app, {
     observers: [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
     onLoaded: (backend) => {

@@ -122,6 +122,15 @@ async function route(request: RecordedRequest, res: ServerResponse, options: Fak
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const { path, body } = request;
   if (path === '/health') return json(200, {});
+  if (path === '/metrics') {
+    return res
+      .writeHead(200, { 'content-type': 'text/plain; version=0.0.4' })
+      .end(
+        '# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n' +
+          '# TYPE vllm:num_requests_waiting gauge\n' +
+          `vllm:num_requests_waiting{model_name="${model}"} 3.0\n`,
+      );
+  }
   if (path === '/v1/models')
     return json(200, { object: 'list', data: [{ id: model, object: 'model' }] });
   if (path === '/tokenize') return tokenize(body, options, json);

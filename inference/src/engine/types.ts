@@ -74,6 +74,11 @@ export interface Backend {
    * POST /tokenize. Optional: an upstream engine without a tokenizer route cannot offer it.
    */
   tokenize?(prompt: Prompt, signal?: AbortSignal): number[] | Promise<number[]>;
+  /**
+   * The engine's own metrics in Prometheus text format, served after ours on METRICS_PORT (an
+   * upstream vLLM's `vllm:*` families, so one scrape sees both); undefined when it has none.
+   */
+  metrics?(): Promise<string | undefined>;
   dispose(): Promise<void>;
 }
 

@@ -124,6 +124,11 @@ export class UpstreamBackend implements Backend {
     yield* upstreamGeneration(this.client, wire, prepared);
   }
 
+  /** vLLM, llama.cpp (with --metrics) and SGLang serve /metrics on the API port. */
+  async metrics(): Promise<string | undefined> {
+    return this.client.text('/metrics');
+  }
+
   status(): BackendStatus {
     return { available: this.health.available };
   }

@@ -52,6 +52,13 @@ export class UpstreamClient {
     return { status: response.statusCode, body: await readJson(response) } satisfies JsonAnswer;
   }
 
+  /** GET of a text body (the engine's /metrics); undefined unless it answers 200. */
+  async text(path: string): Promise<string | undefined> {
+    const response = await this.send('GET', path, undefined, undefined, PROBE_TIMEOUT_MS);
+    const text = await response.body.text();
+    return response.statusCode === 200 ? text : undefined;
+  }
+
   /** POST that must succeed: a non-2xx status throws the typed error it maps to. */
   async call(path: string, body: object, signal?: AbortSignal): Promise<unknown> {
     const response = await this.send('POST', path, body, signal, PROBE_TIMEOUT_MS);

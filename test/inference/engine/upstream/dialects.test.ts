@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { RunningServer } from '../../../../inference/src/server';
 import {
   countingCompletion,
@@ -149,4 +150,19 @@ test('a vLLM engine without a chat template: chats go to /v1/completions as our 
   const sent = fake.generations().at(-1);
   expect(sent?.path).toBe('/v1/completions');
   expect(sent?.body.prompt).toBe('User: Hi\nAssistant:');
+});
+
+test("the engine's metrics are served after ours, so one scrape of the gateway sees both", async () => {
+  const { gateway } = await setUp({});
+  const text = await (await fetch(`${gateway.metricsUrl}/metrics`)).text();
+  const families = parsePrometheusTextFormat(text) as {
+    name: string;
+    metrics: { value: string }[];
+  }[];
+  const names = families.map((f) => f.name);
+  expect(names).toContain('llm_requests_waiting');
+  expect(families.find((f) => f.name === 'vllm:num_requests_waiting')?.metrics[0].value).toBe(
+    '3.0',
+  );
+  expect(new Set(names).size).toBe(names.length);
 });
