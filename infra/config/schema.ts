@@ -53,7 +53,14 @@ export const CONFIG_KEYS = {
   dtype: {
     type: 'string',
     default: 'fp32',
-    description: 'Weight precision: fp32, fp16, q8 or q4.',
+    description:
+      'Weight precision: fp32, fp16, q8 or q4 (runtime onnx; vLLM has llm-deploy:vllm.dtype).',
+  },
+  runtime: {
+    type: 'string',
+    default: 'onnx',
+    description:
+      'What generates: onnx (the server itself) or vllm (the vLLM OpenAI server beside it in each replica, on the GPUs; set llm-deploy:vllm).',
   },
   gpusPerReplica: {
     type: 'integer',
@@ -288,5 +295,8 @@ export const SECTION_KEYS: Record<Target, string> = {
   onprem: 'onprem',
   edge: 'edge',
 };
+
+/** Object-valued keys of a runtime (`llm-deploy:vllm`); validated by their own section parser. */
+export const RUNTIME_SECTION_KEYS = { vllm: 'vllm' } as const;
 
 export const CONFIG_NAMESPACE = 'llm-deploy';

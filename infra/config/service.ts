@@ -5,12 +5,14 @@ import type {
   Autoscaler,
   Dtype,
   IngressSettings,
+  Runtime,
   ScalingSettings,
   ServiceSettings,
 } from '../model';
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
+const RUNTIMES: readonly Runtime[] = ['onnx', 'vllm'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
 /** The workload's settings; cross-key rules are checked here too, each naming both keys. */
@@ -53,6 +55,8 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
       servedName: r.optionalString('servedModelName'),
       dtype: r.oneOf('dtype', DTYPES),
     },
+    // runtime vllm's own settings (llm-deploy:vllm) are read by config/vllm.ts.
+    runtime: r.oneOf('runtime', RUNTIMES),
     resources,
     cache: {
       kind: r.oneOf('modelCache', ['emptyDir', 'pvc'] as const),

@@ -1,7 +1,12 @@
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { serviceNames } from '../lib/naming';
-import { HTTP_PORT, KEDA_EXTERNAL_SCALER, REQUESTS_WAITING_METRIC } from './constants';
+import {
+  HTTP_PORT,
+  KEDA_EXTERNAL_SCALER,
+  REQUESTS_WAITING_METRIC,
+  VLLM_REQUESTS_WAITING_METRIC,
+} from './constants';
 import { objectMeta } from './meta';
 import type { InferenceSpec, KubeObject, ObjectMeta } from './types';
 
@@ -25,9 +30,17 @@ export interface HttpScaledObject extends KubeObject {
 
 const deploymentRef = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name });
 
-/** The PromQL KEDA evaluates: requests waiting across the service's pods. */
+/**
+ * The PromQL KEDA evaluates: requests waiting across the service's pods. With vLLM they wait in
+ * two places: in the gateway once every one of vLLM's --max-num-seqs slots is taken, and inside
+ * vLLM while its KV cache has no room (vllm:num_requests_waiting), which the gateway cannot see.
+ * Either alone misses one queue, so the sum is the signal (`or vector(0)`: a queue with no
+ * series yet, say a replica still starting, counts as empty rather than blanking the sum).
+ */
 export function requestsWaitingQuery(spec: InferenceSpec): string {
-  return `sum(${REQUESTS_WAITING_METRIC}{namespace="${spec.service.namespace}"})`;
+  const waiting = (metric: string) => `sum(${metric}{namespace="${spec.service.namespace}"})`;
+  if (spec.service.runtime !== 'vllm') return waiting(REQUESTS_WAITING_METRIC);
+  return `(${waiting(REQUESTS_WAITING_METRIC)} or vector(0)) + (${waiting(VLLM_REQUESTS_WAITING_METRIC)} or vector(0))`;
 }
 
 /** KEDA scales on requests waiting; with scale to zero, the HTTP add-on's scaler wakes it too. */

@@ -4,3 +4,4 @@ export * from './arg-problems';
 export type * from './scheduling';
 export type * from './settings';
 export * from './server-env';
+export * from './vllm';
