@@ -54,13 +54,16 @@ export async function detectTokenizer(
   return undefined;
 }
 
-/** vLLM refuses to tokenize (and to serve) a chat when the model has no chat template. */
+/**
+ * vLLM refuses to tokenize (and to serve) a chat when the model has no chat template; it says so
+ * with a 400 (an error of its own, in some versions). Only an engine gone away is no answer.
+ */
 async function rendersChats(client: UpstreamClient, model: string): Promise<boolean> {
   try {
     await client.call('/tokenize', { model, messages: [{ role: 'user', content: 'Hello' }] });
     return true;
   } catch (error) {
-    if (error instanceof ValidationError) return false;
+    if (error instanceof ValidationError || error instanceof EngineFailed) return false;
     throw error;
   }
 }
