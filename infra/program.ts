@@ -102,7 +102,11 @@ export function deployOnCluster(
     service,
     image,
     ...(platform.storageClassName ? { storageClassName: platform.storageClassName } : {}),
-    secrets: { hfToken: secrets.hfToken, apiKeys: secrets.apiKeys },
+    secrets: {
+      hfToken: secrets.hfToken,
+      apiKeys: secrets.apiKeys,
+      webhookSecret: secrets.webhookSecret,
+    },
     ...(platform.pullWithRegistryCredentials ? { pullCredentials: platform.registry } : {}),
     dependsOn: addons.ready,
   });
@@ -137,6 +141,7 @@ function deployOnEdge(inputs: StackInputs): StackOutputs {
   const engine = args.engine && { ...args.engine, secretEnv: hfToken };
   const secretEnv: Record<string, pulumi.Output<string>> = {
     ...(args.engine ? {} : hfToken),
+    ...(secrets.webhookSecret ? { WEBHOOK_SECRET: secrets.webhookSecret } : {}),
     // config.ts keeps API keys one per line (the file format); the env takes them comma-separated.
     ...(secrets.apiKeys
       ? { API_KEYS: secrets.apiKeys.apply((keys) => keys.split('\n').join(',')) }

@@ -54,6 +54,7 @@ export function edgeEnv(service: ServiceSettings): Record<string, string> {
   const common: ServerEnv = {
     SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
     LOG_LEVEL: service.logLevel,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
   };
   const engine: ServerEnv = service.vllm
     ? gatewayEnv(service, `http://${ENGINE_ALIAS}:${VLLM_PORT}`)

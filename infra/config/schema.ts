@@ -228,7 +228,14 @@ export const CONFIG_KEYS = {
   serviceMonitor: {
     type: 'boolean',
     default: false,
-    description: 'Create a prometheus-operator ServiceMonitor for the metrics port.',
+    description:
+      'Create a prometheus-operator ServiceMonitor for the metrics port; on by default with addonPrometheus.',
+  },
+  corsOrigins: {
+    type: 'string',
+    default: '',
+    description:
+      'Comma-separated origins (https://app.example.com) whose browser pages may call the API, or *; empty allows none.',
   },
   allowAnonymous: {
     type: 'boolean',
@@ -272,6 +279,12 @@ export const CONFIG_KEYS = {
     type: 'string',
     secret: true,
     description: 'Comma-separated API keys clients send as Bearer tokens; several allow rotation.',
+  },
+  webhookSecret: {
+    type: 'string',
+    secret: true,
+    description:
+      'whsec_<base64 key> that signs Cog/Replicate webhooks (WEBHOOK_SECRET); unset, each replica makes its own at start.',
   },
   registryPassword: {
     type: 'string',

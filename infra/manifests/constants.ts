@@ -14,7 +14,11 @@ export const API_KEYS_DIR = '/var/run/secrets/llm-deploy';
 export const API_KEYS_FILE = `${API_KEYS_DIR}/api-keys`;
 
 /** Keys of the service's Secret. */
-export const SECRET_KEYS = { hfToken: 'hf-token', apiKeys: 'api-keys' } as const;
+export const SECRET_KEYS = {
+  hfToken: 'hf-token',
+  apiKeys: 'api-keys',
+  webhookSecret: 'webhook-secret',
+} as const;
 
 /** The numeric non-root user the image runs as (docker/Dockerfile). */
 export const RUN_AS_USER = 10001;

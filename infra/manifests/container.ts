@@ -102,6 +102,7 @@ function toEnv(spec: InferenceSpec): IEnvVar[] {
     SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
     LOG_LEVEL: service.logLevel,
     API_KEYS_FILE: service.secrets.apiKeys ? API_KEYS_FILE : undefined,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
   };
   const engine: ServerEnv = gateway
     ? { DEVICE: 'cuda', ...gatewayEnv(service, `http://127.0.0.1:${VLLM_PORT}`) }
@@ -121,15 +122,20 @@ function toEnv(spec: InferenceSpec): IEnvVar[] {
   }));
   // With vLLM the engine downloads the weights: the Hub token goes to it, not to the gateway.
   if (service.secrets.hfToken && !gateway) env.push(hubTokenEnv(spec));
+  // Webhooks are the gateway's (predictions live there), whichever engine generates.
+  if (service.secrets.webhookSecret)
+    env.push(secretEnv(spec, 'WEBHOOK_SECRET', SECRET_KEYS.webhookSecret));
   return env;
 }
 
 /** HF_TOKEN from the service's Secret; vLLM and our server read the same variable. */
 export function hubTokenEnv(spec: InferenceSpec): IEnvVar {
+  return secretEnv(spec, 'HF_TOKEN', SECRET_KEYS.hfToken);
+}
+
+function secretEnv(spec: InferenceSpec, name: ServerEnvName, key: string): IEnvVar {
   return {
-    name: 'HF_TOKEN' satisfies ServerEnvName,
-    valueFrom: {
-      secretKeyRef: { name: serviceNames(spec.service.name).secret, key: SECRET_KEYS.hfToken },
-    },
+    name,
+    valueFrom: { secretKeyRef: { name: serviceNames(spec.service.name).secret, key } },
   };
 }

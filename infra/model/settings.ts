@@ -88,8 +88,10 @@ export interface ServiceSettings {
   ingressControllerNamespace: string;
   prometheusNamespace: string;
   serviceMonitor: boolean;
+  /** Origins whose browser pages may call the API (CORS_ORIGINS); empty: none. */
+  corsOrigins: string[];
   /** Which secrets the stack sets: the pods reference only those. */
-  secrets: { hfToken: boolean; apiKeys: boolean };
+  secrets: { hfToken: boolean; apiKeys: boolean; webhookSecret: boolean };
 }
 
 export type GpuAddon = 'devicePlugin' | 'gpuOperator' | 'none';

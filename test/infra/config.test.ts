@@ -14,6 +14,8 @@ const VALID: Record<string, unknown> = {
   acmeEmail: 'ops@example.com',
   apiKeys: 'k1',
   registryPassword: 'pw',
+  // KEDA's metric source: the cluster's own Prometheus.
+  prometheusUrl: 'http://prometheus.monitoring.svc:9090',
   onprem: {
     kubeconfigPath: '/kube/config',
     registry: { server: 'reg.local:5000', username: 'ci' },

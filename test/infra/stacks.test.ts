@@ -210,7 +210,7 @@ describe('onprem-cpu (scale to zero through the KEDA HTTP add-on)', () => {
     const charts = releases('onprem-cpu')
       .map((r) => r.chart)
       .sort();
-    expect(charts).toEqual(['ingress-nginx', 'keda', 'keda-add-ons-http']);
+    expect(charts).toEqual(['ingress-nginx', 'keda', 'keda-add-ons-http', 'kube-prometheus-stack']);
     const addon = releases('onprem-cpu').find((r) => r.chart === 'keda-add-ons-http')!;
     expect(addon.values.interceptor.replicas.waitTimeout).toBe('600s');
     expect(

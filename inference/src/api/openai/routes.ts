@@ -6,7 +6,12 @@ import { abortOnDisconnect } from '../../http/client-abort';
 import { routeConfig } from '../../http/route-config';
 import type { Lifecycle } from '../../lifecycle';
 import { collectChoice, startChoices } from './choices';
-import { chatCompletionRequestSchema, completionRequestSchema, type ModelList } from './protocol';
+import {
+  chatCompletionRequestSchema,
+  completionRequestSchema,
+  modelObject,
+  type ModelList,
+} from './protocol';
 import {
   chatGenerationRequests,
   checkModel,
@@ -30,16 +35,23 @@ export function registerOpenAIRoutes(
   { config, lifecycle }: OpenAIDeps,
 ): void {
   const served = config.servedModelName;
-  const createdAt = Math.floor(Date.now() / 1000);
+  const model = modelObject(served, lifecycle);
   const chatSchema = chatCompletionRequestSchema(config.limits);
   const completionSchema = completionRequestSchema(config.limits);
 
   app.get('/v1/models', listing, async (): Promise<ModelList> => ({
     object: 'list',
-    data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
+    data: [model],
   }));
 
   registerTokenizeRoute(app, { served, lifecycle });
+
+  // A slashed id arrives encoded (owner%2Fname, as the SDKs send it); unencoded, it is
+  // GET /v1/models/{owner}/{name}, which the Replicate routes answer for both protocols.
+  app.get<{ Params: { model: string } }>('/v1/models/:model', listing, async (request) => {
+    checkModel(request.params.model, served);
+    return model;
+  });
 
   app.post('/v1/chat/completions', generation, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
@@ -104,7 +116,9 @@ export function registerOpenAIRoutes(
       kind === 'chat'
         ? {
             index: r.index,
-            message: { role: 'assistant', content: r.text },
+            // `refusal` is the model's own refusal, which this server cannot tell apart from text:
+            // moderation refuses prompts with a 400 and cuts output with finish_reason content_filter.
+            message: { role: 'assistant', content: r.text, refusal: null },
             logprobs: null,
             finish_reason: openAIFinishReason(r.reason),
           }
