@@ -13,6 +13,7 @@ const VALID: Record<string, unknown> = {
   memoryLimit: '16Gi',
   registryPassword: 'pw',
   hfToken: 'hf_x',
+  serviceMonitor: true,
   onprem: { kubeconfigPath: '/kube/config', registry: { server: 'reg:5000', username: 'ci' } },
   vllm: { image: IMAGE },
 };
