@@ -261,6 +261,10 @@ function readAddons(
     kedaHttp: keda && service.scaling.scaleToZero,
     prometheus: r.boolean('addonPrometheus'),
     prometheusNamespace: service.prometheusNamespace,
+    alerts: {
+      ttftSloSeconds: r.integer('ttftSloMilliseconds', 50, 600_000) / 1000,
+      queuePerReplica: service.scaling.queuePerReplica,
+    },
     ...(issuerName !== undefined && certManager && acmeEmail
       ? { clusterIssuer: { name: issuerName, email: acmeEmail, server: acmeServer } }
       : {}),

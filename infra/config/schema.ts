@@ -268,7 +268,14 @@ export const CONFIG_KEYS = {
   addonPrometheus: {
     type: 'boolean',
     default: false,
-    description: 'Install kube-prometheus-stack in prometheusNamespace.',
+    description:
+      'Install kube-prometheus-stack in prometheusNamespace, with the llm-deploy Grafana dashboard and alert rules.',
+  },
+  ttftSloMilliseconds: {
+    type: 'integer',
+    default: 2000,
+    description:
+      'Time-to-first-token SLO (ms, queueing included): the LlmTimeToFirstTokenSlow alert fires when p95 stays above it for 10 minutes.',
   },
   hfToken: {
     type: 'string',

@@ -96,6 +96,14 @@ export interface ServiceSettings {
 
 export type GpuAddon = 'devicePlugin' | 'gpuOperator' | 'none';
 
+/** The thresholds of the alert rules (infra/monitoring/llm-deploy.rules.yaml) set from config. */
+export interface AlertThresholds {
+  /** llm-deploy:ttftSloMilliseconds in seconds: time-to-first-token p95 above it alerts. */
+  ttftSloSeconds: number;
+  /** llm-deploy:queuePerReplica: the queue alert fires at twice the autoscaler's target. */
+  queuePerReplica: number;
+}
+
 export interface AddonSettings {
   gpu: GpuAddon;
   ingressNginx: boolean;
@@ -104,6 +112,8 @@ export interface AddonSettings {
   kedaHttp: boolean;
   prometheus: boolean;
   prometheusNamespace: string;
+  /** Thresholds of the alert rules the Prometheus add-on gets. */
+  alerts: AlertThresholds;
   /** The ClusterIssuer to create; undefined when cert-manager is off or TLS comes from a Secret. */
   clusterIssuer?: { name: string; email: string; server: string };
   /** How long the KEDA HTTP interceptor holds a request for a cold replica, and waits for headers. */

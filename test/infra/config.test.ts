@@ -141,6 +141,11 @@ const CASES: [string, Record<string, unknown>, string][] = [
     'llm-deploy:onprem.gpuTaints[0].effect = "NoSchedul": must be one of NoSchedule, PreferNoSchedule, NoExecute. Fix: copy the effect from `kubectl describe node` of a GPU node',
   ],
   [
+    'TTFT SLO below what a histogram bucket can tell',
+    { ttftSloMilliseconds: 10 },
+    'llm-deploy:ttftSloMilliseconds = 10: must be between 50 and 600000. Fix: pick a value in that range',
+  ],
+  [
     'no registry password',
     { registryPassword: undefined },
     'llm-deploy:registryPassword = (not set): the password to push to reg.local:5000 is missing. Fix: pulumi config set --secret llm-deploy:registryPassword <password>',
