@@ -36,7 +36,9 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(8080),
   METRICS_PORT: integer(0, 65535).default(9090),
-  MAX_CONCURRENT: integer(1, 1024).default(1),
+  MAX_CONCURRENT: integer(1, 1024).default(8),
+  KV_CACHE_MIB: integer(1, 1024 * 1024).default(1024),
+  PREFILL_CHUNK_TOKENS: integer(1, 1_000_000).default(64),
   MAX_QUEUE: integer(0, 100000).default(16),
   MAX_N: integer(1, 16).default(4),
   MAX_NEW_TOKENS: integer(1, 1_000_000).default(2048),
@@ -150,6 +152,10 @@ function toConfig(c: z.output<typeof schema>) {
     host: c.HOST,
     port: c.PORT,
     metricsPort: c.METRICS_PORT,
+    batching: {
+      kvCacheBytes: c.KV_CACHE_MIB * 1024 * 1024,
+      prefillChunkTokens: c.PREFILL_CHUNK_TOKENS,
+    },
     limits: {
       maxConcurrent: c.MAX_CONCURRENT,
       maxQueue: c.MAX_QUEUE,

@@ -125,7 +125,7 @@ export const CONFIG_KEYS = {
     type: 'integer',
     default: 0,
     description:
-      "Generations a replica runs at once (MAX_CONCURRENT); 0 keeps the server's default.",
+      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8).",
   },
   logLevel: {
     type: 'string',

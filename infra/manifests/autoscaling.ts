@@ -5,6 +5,7 @@ import {
   HTTP_PORT,
   KEDA_EXTERNAL_SCALER,
   REQUESTS_WAITING_METRIC,
+  SERVER_DEFAULT_MAX_CONCURRENT,
   VLLM_REQUESTS_WAITING_METRIC,
 } from './constants';
 import { objectMeta } from './meta';
@@ -104,7 +105,8 @@ export function toHttpScaledObject(spec: InferenceSpec): HttpScaledObject {
       replicas: { min: 0, max: scaling.maxReplicas },
       scaledownPeriod: scaling.scaleDownDelaySeconds,
       scalingMetric: {
-        concurrency: { targetValue: spec.service.maxConcurrent ?? scaling.queuePerReplica },
+        // Requests in flight per replica: what one replica decodes at once.
+        concurrency: { targetValue: spec.service.maxConcurrent ?? SERVER_DEFAULT_MAX_CONCURRENT },
       },
     },
   };

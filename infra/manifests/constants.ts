@@ -26,6 +26,12 @@ export const RUN_AS_USER = 10001;
 /** Seconds the pod keeps serving after SIGTERM so endpoints drop it before it drains. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
 
+/**
+ * Generations a replica decodes at once when `maxConcurrent` is unset: the server's MAX_CONCURRENT
+ * default (inference/src/config.ts; a test keeps the two equal).
+ */
+export const SERVER_DEFAULT_MAX_CONCURRENT = 8;
+
 /** The server's gauge of requests queued for a generation slot: the scale-out signal. */
 export const REQUESTS_WAITING_METRIC = 'llm_requests_waiting';
 /** vLLM's gauge of requests its scheduler holds back (docs.vllm.ai, Production Metrics). */
