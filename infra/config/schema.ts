@@ -91,7 +91,8 @@ export const CONFIG_KEYS = {
   shmSize: {
     type: 'string',
     default: '1Gi',
-    description: 'Size of the in-memory /dev/shm volume.',
+    description:
+      'Size of the in-memory /dev/shm volume; with runtime vllm unset means 2Gi per GPU (tensor parallelism).',
   },
   modelCache: {
     type: 'string',
@@ -125,7 +126,7 @@ export const CONFIG_KEYS = {
     type: 'integer',
     default: 0,
     description:
-      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8).",
+      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8), or 256 with runtime vllm (its --max-num-seqs).",
   },
   logLevel: {
     type: 'string',
