@@ -15,7 +15,7 @@ const ENGINE_SUITES = [
 ].map((suite) => `<rootDir>/test/${suite}.test.ts`);
 
 /** Engines besides ONNX that ENGINE_SUITES run on (names as in test/helpers/engines.ts). */
-const OTHER_ENGINES = [];
+const OTHER_ENGINES = ['upstream'];
 
 /** A jest project that runs ENGINE_SUITES with TEST_ENGINE=engine. */
 function engineProject(engine) {

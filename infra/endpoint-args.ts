@@ -45,6 +45,8 @@ export function endpointArgs(
       servedName: model.servedName,
       dtype: model.dtype,
     },
+    runtime: service.runtime,
+    ...(service.vllm ? { vllm: service.vllm } : {}),
     resources: service.resources,
     gpu: platform.gpu,
     modelCache: {

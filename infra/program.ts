@@ -48,17 +48,25 @@ export function deployStack(inputs: StackInputs): StackOutputs {
     }
     case 'aws': {
       const aws = new AwsPlatform('aws', config.aws!);
-      const tag = buildTag(config.service.resources.gpus > 0);
+      const tag = buildTag(buildsCuda(config.service));
       return { ...deployOnCluster(aws.platform, inputs, tag), clusterName: aws.clusterName };
     }
     case 'gcp': {
       const gcp = new GcpPlatform('gcp', config.gcp!);
-      const tag = buildTag(config.service.resources.gpus > 0);
+      const tag = buildTag(buildsCuda(config.service));
       return { ...deployOnCluster(gcp.platform, inputs, tag), clusterName: gcp.clusterName };
     }
     case 'edge':
       return deployOnEdge(inputs);
   }
+}
+
+/**
+ * Our image needs CUDA when it generates on GPUs itself; with runtime vllm it is the gateway
+ * (the engine is vLLM's published image, never built here) and the CPU image serves.
+ */
+function buildsCuda(service: StackInputs['config']['service']): boolean {
+  return service.resources.gpus > 0 && service.runtime !== 'vllm';
 }
 
 /**
@@ -87,7 +95,7 @@ export function deployOnCluster(
     ? undefined
     : new Image('image', {
         registry: requireRegistry(platform),
-        cuda: config.service.resources.gpus > 0,
+        cuda: buildsCuda(config.service),
         tag: imageTag,
       });
   const image = built?.ref ?? pulumi.output(config.prebuiltImage!);
@@ -116,15 +124,20 @@ function deployOnEdge(inputs: StackInputs): StackOutputs {
           },
         }
       : args.image;
+  // With an engine (vLLM) the engine downloads the weights: the Hub token is its, not the server's.
+  const hfToken: Record<string, pulumi.Output<string>> = secrets.hfToken
+    ? { HF_TOKEN: secrets.hfToken }
+    : {};
+  const engine = args.engine && { ...args.engine, secretEnv: hfToken };
   const secretEnv: Record<string, pulumi.Output<string>> = {
-    ...(secrets.hfToken ? { HF_TOKEN: secrets.hfToken } : {}),
+    ...(args.engine ? {} : hfToken),
     ...(secrets.webhookSecret ? { WEBHOOK_SECRET: secrets.webhookSecret } : {}),
     // config.ts keeps API keys one per line (the file format); the env takes them comma-separated.
     ...(secrets.apiKeys
       ? { API_KEYS: secrets.apiKeys.apply((keys) => keys.split('\n').join(',')) }
       : {}),
   };
-  const edge = new EdgeService(config.service.name, { ...args, image, secretEnv });
+  const edge = new EdgeService(config.service.name, { ...args, image, secretEnv, engine });
   return {
     endpoint: edge.url,
     openaiBaseUrl: edge.url.apply((url) => `${url}/v1`),

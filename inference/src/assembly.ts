@@ -1,5 +1,6 @@
 import type { ServerConfig } from './config';
 import { TransformersBackend, type Backend, type LoadProgress } from './engine';
+import { UpstreamBackend, type EngineLog } from './engine/upstream';
 import {
   disclosureLine,
   loadBlockList,
@@ -29,12 +30,15 @@ export interface AssemblyOptions {
   /** Called once the model is loaded, before warm-up and moderation. */
   onLoaded?: (backend: Backend) => void;
   onProgress?: (progress: LoadProgress) => void;
+  /** Where an engine logs what operators need (an upstream engine's refusals and outages). */
+  log?: EngineLog;
 }
 
 /** The backend `config.engine` names, loaded. */
 export async function loadBackend(
   config: ServerConfig,
   onProgress?: (progress: LoadProgress) => void,
+  log?: EngineLog,
 ): Promise<Backend> {
   switch (config.engine) {
     case 'onnx':
@@ -48,6 +52,16 @@ export async function loadBackend(
         batching: { maxBatch: config.limits.maxConcurrent, ...config.batching },
         onProgress,
       });
+    case 'openai-upstream':
+      if (!config.upstream) throw new Error('ENGINE=openai-upstream without UPSTREAM_URL');
+      return UpstreamBackend.load({
+        ...config.upstream,
+        maxConcurrent: config.limits.maxConcurrent,
+        maxNewTokens: config.limits.maxNewTokens,
+        device: config.device,
+        dtype: config.dtype,
+        log,
+      });
   }
 }
 
@@ -57,7 +71,7 @@ export async function assembleEngine(
   options: AssemblyOptions = {},
 ): Promise<AssembledEngine> {
   const blockList = options.blockList ?? loadBlockList(config.moderation);
-  const backend = await loadBackend(config, options.onProgress);
+  const backend = await loadBackend(config, options.onProgress, options.log);
   let moderation: Awaited<ReturnType<typeof loadModeration>> | undefined;
   try {
     options.onLoaded?.(backend);

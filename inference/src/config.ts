@@ -10,7 +10,7 @@ export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const SECRET_KEYS = new Set(['HF_TOKEN', 'API_KEYS', 'WEBHOOK_SECRET']);
+const SECRET_KEYS = new Set(['HF_TOKEN', 'API_KEYS', 'WEBHOOK_SECRET', 'UPSTREAM_API_KEY']);
 
 /** Every server setting: environment variable name -> schema with default. CLI flags override. */
 const schema = z.object({
@@ -25,6 +25,12 @@ const schema = z.object({
     .min(1)
     .default(join(homedir(), '.cache', 'llm-deploy')),
   ENGINE: z.enum(ENGINES).default('onnx'),
+  UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
+  UPSTREAM_API_KEY: z.string().min(1).optional(),
+  UPSTREAM_MODEL: z.string().min(1).optional(),
+  UPSTREAM_TIMEOUT_SECONDS: integer(1, 3600).default(60),
+  UPSTREAM_READY_TIMEOUT_SECONDS: integer(0, 7 * 24 * 3600).default(1800),
+  UPSTREAM_HEALTH_INTERVAL_SECONDS: integer(1, 3600).default(5),
   DEVICE: z.enum(DEVICES).default('cpu'),
   DTYPE: z.enum(DTYPES).default('fp32'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -95,24 +101,34 @@ export function loadConfig(
     const value = overrides[key as keyof ConfigEnv] ?? env[key];
     raw[key] = value === '' ? undefined : value;
   }
-  const parsed = schema.superRefine(checkModeration).safeParse(raw);
+  const parsed = schema.superRefine(checkModeration).superRefine(checkUpstream).safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const key = String(issue.path[0]);
-        const shown = SECRET_KEYS.has(key) ? '<secret>' : JSON.stringify(raw[key]);
-        return `${key} (${shown}): ${issue.message}`;
+        return `${key} (${shownValue(key, raw[key])}): ${issue.message}`;
       }),
     );
   }
   return toConfig(parsed.data);
 }
 
+/** A setting's value as an error may show it: secrets never, a URL without its credentials. */
+function shownValue(key: string, value: string | undefined): string {
+  if (SECRET_KEYS.has(key)) return '<secret>';
+  if (value !== undefined && URL.canParse(value)) {
+    const url = new URL(value);
+    if (url.username || url.password)
+      return JSON.stringify(`${url.protocol}//<credentials>@${url.host}${url.pathname}`);
+  }
+  return JSON.stringify(value);
+}
+
 function toConfig(c: z.output<typeof schema>) {
   return {
     model: c.MODEL,
     revision: c.MODEL_REVISION,
-    servedModelName: c.SERVED_MODEL_NAME ?? defaultModelName(c.MODEL),
+    servedModelName: c.SERVED_MODEL_NAME ?? c.UPSTREAM_MODEL ?? defaultModelName(c.MODEL),
     hub: {
       endpoint: c.HF_ENDPOINT,
       token: c.HF_TOKEN,
@@ -120,6 +136,17 @@ function toConfig(c: z.output<typeof schema>) {
       offline: c.HF_HUB_OFFLINE,
     },
     engine: c.ENGINE,
+    /** ENGINE=openai-upstream: the OpenAI-compatible engine this server fronts (vLLM, ...). */
+    upstream: c.UPSTREAM_URL
+      ? {
+          url: c.UPSTREAM_URL,
+          apiKey: c.UPSTREAM_API_KEY,
+          model: c.UPSTREAM_MODEL,
+          timeoutSeconds: c.UPSTREAM_TIMEOUT_SECONDS,
+          readyTimeoutSeconds: c.UPSTREAM_READY_TIMEOUT_SECONDS,
+          healthIntervalSeconds: c.UPSTREAM_HEALTH_INTERVAL_SECONDS,
+        }
+      : undefined,
     device: c.DEVICE,
     dtype: c.DTYPE,
     host: c.HOST,
@@ -216,6 +243,46 @@ function parseOrigins(list: string, ctx: z.RefinementCtx): string[] {
   if (origins.includes('*') && origins.length > 1)
     ctx.addIssue({ code: 'custom', message: '* already allows every origin; list origins or *' });
   return origins;
+}
+
+/** The upstream settings belong to ENGINE=openai-upstream, which needs at least the URL. */
+function checkUpstream(c: RawSettings, ctx: z.RefinementCtx): void {
+  const upstream = c.ENGINE === 'openai-upstream';
+  if (upstream && !c.UPSTREAM_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['UPSTREAM_URL'],
+      message:
+        "ENGINE=openai-upstream needs the engine's base URL, e.g. http://127.0.0.1:8000 (vLLM's default port)",
+    });
+  }
+  if (upstream && !c.UPSTREAM_MODEL && !c.SERVED_MODEL_NAME) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['UPSTREAM_MODEL'],
+      message:
+        "name the model: UPSTREAM_MODEL, the engine's name for it (vLLM's --served-model-name), or SERVED_MODEL_NAME, ours (the engine's is then the only one it lists)",
+    });
+  }
+  if (c.UPSTREAM_URL && URL.canParse(c.UPSTREAM_URL)) {
+    const url = new URL(c.UPSTREAM_URL);
+    if (url.username || url.password) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['UPSTREAM_URL'],
+        message: 'put no credentials in the URL; give the key as UPSTREAM_API_KEY',
+      });
+    }
+  }
+  for (const key of ['UPSTREAM_URL', 'UPSTREAM_API_KEY', 'UPSTREAM_MODEL'] as const) {
+    if (!upstream && c[key]) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} is read only with ENGINE=openai-upstream (ENGINE is ${c.ENGINE}); set ENGINE or unset ${key}`,
+      });
+    }
+  }
 }
 
 function labelList(labels: string): string[] {

@@ -102,3 +102,24 @@ export class ContentFiltered extends DomainError {
 export class ModelLoadError extends DomainError {
   readonly type = 'model_load_error';
 }
+
+/** The inference engine behind this server cannot be reached or is not ready; retry later. */
+export class EngineUnavailable extends DomainError {
+  readonly type = 'engine_unavailable';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}
+
+/** The inference engine answered with an error of its own (its details stay in our logs). */
+export class EngineFailed extends DomainError {
+  readonly type = 'engine_error';
+}
+
+/** The inference engine did not answer in time. */
+export class EngineTimeout extends DomainError {
+  readonly type = 'engine_timeout';
+}

@@ -1,4 +1,4 @@
-import { ModelNotReady, ShuttingDown } from './errors';
+import { EngineUnavailable, ModelNotReady, ShuttingDown } from './errors';
 import type { Scheduler } from './scheduler';
 
 /** Cog's health states, plus DRAINING while a SIGTERM is honoured. BUSY is derived, not stored. */
@@ -36,12 +36,22 @@ export class Lifecycle {
     if (this.current === 'SETUP_FAILED')
       throw new ModelNotReady(`the model failed to load: ${this.setup.logs}`);
     if (!this.engine) throw new ModelNotReady('the model is still loading; retry shortly');
+    if (!this.engineAvailable)
+      throw new EngineUnavailable('the inference engine is unavailable; retry shortly');
     return this.engine;
   }
 
-  /** Ready to take requests: the model is loaded and warmed up, and no drain has begun. */
+  /**
+   * Ready to take requests: the model is loaded and warmed up, its engine can serve now (an
+   * upstream engine may go away and come back), and no drain has begun.
+   */
   get ready(): boolean {
-    return this.current === 'READY';
+    return this.current === 'READY' && this.engineAvailable;
+  }
+
+  /** What the backend says of itself; a backend without `status()` is always available. */
+  get engineAvailable(): boolean {
+    return this.engine?.backend.status?.().available ?? true;
   }
 
   /** Every generation slot and queue place taken (Cog's BUSY). */

@@ -66,7 +66,9 @@ export async function startServer(
     logger: options.logger,
   });
   await app.listen({ host: config.host, port: config.port });
-  const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort);
+  const metricsApp = await startMetricsServer(metrics, config.host, config.metricsPort, async () =>
+    lifecycle.scheduler?.backend.metrics?.(),
+  );
   const setup = loadModel(config, lifecycle, app, {
     observers: [metrics.schedulerObserver(), rateLimitObserver(rateLimiter)],
     onLoaded: (backend) => {
@@ -133,10 +135,11 @@ async function loadModel(
     );
     const engine = await assembleEngine(config, {
       ...options,
+      log: app.log,
       observers: config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
     });
     const { backend, warmupSeconds } = engine;
-    const logs = `loaded ${config.model} (${config.engine}, ${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
+    const logs = `loaded ${backend.info.source} (${config.engine}, ${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(engine.scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');
     return engine;

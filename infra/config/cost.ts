@@ -25,6 +25,18 @@ export interface CostInputs {
 
 /** The stack's estimated cost from the dated pricing table; throws PricingError when it cannot. */
 export function stackCost(inputs: CostInputs): CostEstimate {
+  const estimate = platformCost(inputs);
+  if (inputs.service.runtime !== 'vllm') return estimate;
+  return {
+    ...estimate,
+    assumptions: [
+      ...estimate.assumptions,
+      "runtime vllm: the engine is vLLM's published image (Apache-2.0, no licence fee) in each replica beside the gateway; a replica costs the GPU node share it runs on, as above",
+    ],
+  };
+}
+
+function platformCost(inputs: CostInputs): CostEstimate {
   const replicas = replicaBounds(inputs.service);
   const loadBalancers =
     inputs.addons.ingressNginx && inputs.addons.ingressServiceType === 'LoadBalancer' ? 1 : 0;

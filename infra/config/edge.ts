@@ -1,7 +1,21 @@
 import { parseQuantity } from '../lib/quantity';
-import type { EdgeServiceArgs } from '../components/edge-service/args';
+import {
+  ENGINE_ALIAS,
+  ENGINE_CACHE_DIR,
+  type EdgeEngineArgs,
+  type EdgeServiceArgs,
+} from '../components/edge-service/args';
 import { edgeArgProblems } from '../components/edge-service/validate';
-import { setVariables, type ArgProblem, type ServerEnv, type ServiceSettings } from '../model';
+import {
+  gatewayEnv,
+  setVariables,
+  VLLM_PORT,
+  vllmEnv,
+  vllmServeArgs,
+  type ArgProblem,
+  type ServerEnv,
+  type ServiceSettings,
+} from '../model';
 import type { ConfigProblem } from './errors';
 import { fullKey, show } from './reader';
 import { readStringMap, sectionProblems } from './node-group';
@@ -37,16 +51,52 @@ export interface EdgeContext {
 
 /** The server's settings from the shared keys, as the Kubernetes targets pass them. */
 export function edgeEnv(service: ServiceSettings): Record<string, string> {
-  const env: ServerEnv = {
-    MODEL: service.model.id,
-    MODEL_REVISION: service.model.revision,
-    SERVED_MODEL_NAME: service.model.servedName,
+  const common: ServerEnv = {
     SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
-    MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
     LOG_LEVEL: service.logLevel,
     CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
   };
-  return Object.fromEntries(setVariables(env));
+  const engine: ServerEnv = service.vllm
+    ? gatewayEnv(service, `http://${ENGINE_ALIAS}:${VLLM_PORT}`)
+    : {
+        MODEL: service.model.id,
+        MODEL_REVISION: service.model.revision,
+        SERVED_MODEL_NAME: service.model.servedName,
+        MAX_CONCURRENT:
+          service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
+      };
+  return Object.fromEntries(setVariables({ ...engine, ...common }));
+}
+
+const GATEWAY_CPUS = 1;
+const GATEWAY_MEMORY_MIB = 1024;
+
+function mebibytes(quantity: string): number {
+  return Math.floor((parseQuantity(quantity) ?? 0) / 2 ** 20);
+}
+
+/** runtime vllm: the engine container, listening on the private network only. */
+function edgeVllmEngine(service: ServiceSettings): EdgeEngineArgs | undefined {
+  const vllm = service.vllm;
+  if (!vllm) return undefined;
+  return {
+    image: vllm.image,
+    args: vllmServeArgs(service, vllm, '0.0.0.0'),
+    env: vllmEnv({
+      home: `${ENGINE_CACHE_DIR}/home`,
+      hfHome: `${ENGINE_CACHE_DIR}/huggingface`,
+    }),
+    gpus: service.resources.gpus,
+    shmSizeMiB: mebibytes(service.resources.shmSize),
+    cpus: parseQuantity(service.resources.cpuLimit),
+    memoryMiB: mebibytes(service.resources.memoryLimit),
+    port: VLLM_PORT,
+    healthCheck: [
+      'python3',
+      '-c',
+      `import urllib.request as u; u.urlopen('http://127.0.0.1:${VLLM_PORT}/health', timeout=8)`,
+    ],
+  };
 }
 
 function readPullRegistry(r: SectionReader, context: EdgeContext): EdgeSettings['pullRegistry'] {
@@ -131,20 +181,26 @@ export function readEdgeSection(
     image: context.prebuiltImage
       ? { pull: { ref: context.prebuiltImage, platform } }
       : { build: { platform, buildArgs: readStringMap(r, 'buildArgs') } },
-    device: gpus > 0 ? 'cuda' : 'cpu',
-    gpus: gpus > 0 ? gpus : undefined,
-    dtype: context.dtypeSet || platform !== 'linux/arm64' ? service.model.dtype : undefined,
+    // With vLLM the engine gets the GPUs; the server, its gateway, is the CPU image.
+    device: gpus > 0 && !service.vllm ? 'cuda' : 'cpu',
+    gpus: gpus > 0 && !service.vllm ? gpus : undefined,
+    dtype:
+      !service.vllm && (context.dtypeSet || platform !== 'linux/arm64')
+        ? service.model.dtype
+        : undefined,
     env: edgeEnv(service),
     hostPort: port('hostPort'),
     metricsHostPort: port('metricsHostPort'),
     domain: service.ingress?.host,
     acmeEmail: service.ingress ? context.acmeEmail : undefined,
-    cpus: parseQuantity(service.resources.cpuLimit),
-    memoryMiB: Math.floor((parseQuantity(service.resources.memoryLimit) ?? 0) / 2 ** 20),
+    // With vLLM the limits are the engine's; the gateway streams text in a small Node.js process.
+    cpus: service.vllm ? GATEWAY_CPUS : parseQuantity(service.resources.cpuLimit),
+    memoryMiB: service.vllm ? GATEWAY_MEMORY_MIB : mebibytes(service.resources.memoryLimit),
     startPeriodSeconds: service.modelLoadSeconds,
     restart: r.optionalOneOf('restart', ['always', 'unless-stopped', 'on-failure'] as const),
     containerName: r.optionalString('containerName') ?? service.name,
     proxyImage: r.optionalString('proxyImage'),
+    engine: edgeVllmEngine(service),
   };
   const pullRegistry = readPullRegistry(r, context);
   const problems = [...r.problems, ...edgeProblems(edgeArgProblems(args), service)];

@@ -9,6 +9,7 @@ import { closest, ConfigReader, fullKey, type RawConfig } from './reader';
 import {
   CONFIG_KEYS,
   CONFIG_NAMESPACE,
+  RUNTIME_SECTION_KEYS,
   SECTION_KEYS,
   TARGETS,
   type ConfigKey,
@@ -24,9 +25,14 @@ import {
   type GpuAddon,
   type ServiceSettings,
 } from '../model';
+import { readVllmSection } from './vllm';
 import type { StackConfig } from './stack-config';
 
-const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
+const KNOWN_KEYS = [
+  ...Object.keys(CONFIG_KEYS),
+  ...Object.values(SECTION_KEYS),
+  ...Object.values(RUNTIME_SECTION_KEYS),
+];
 const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /**
@@ -54,7 +60,7 @@ export function parseStackConfig(
   const problems: ConfigProblem[] = [];
   rejectUnknownKeys(raw, problems);
   const target = r.oneOf('target', TARGETS);
-  const service = readServiceSettings(r);
+  const service = readRuntime(r, raw, problems);
   const prebuiltImage = r.optionalString('image');
   if (prebuiltImage && !PINNED_BY_DIGEST.test(prebuiltImage)) {
     r.problem(
@@ -123,6 +129,20 @@ export function parseStackConfig(
     allowAnonymous,
     secretsSet,
   };
+}
+
+/** The workload's settings with its runtime's section (`llm-deploy:vllm`) read into them. */
+function readRuntime(r: ConfigReader, raw: RawConfig, problems: ConfigProblem[]): ServiceSettings {
+  const service = readServiceSettings(r);
+  // An unknown runtime is reported already; its section would only add noise.
+  if (r.problems.some((p) => p.key === fullKey('runtime'))) return service;
+  const read = readVllmSection(raw[RUNTIME_SECTION_KEYS.vllm], service, {
+    // Pulumi may hand a key's Pulumi.yaml default like a set value: only another value counts.
+    dtypeSet: raw.dtype !== undefined && raw.dtype !== CONFIG_KEYS.dtype.default,
+    shmSizeSet: raw.shmSize !== undefined && raw.shmSize !== CONFIG_KEYS.shmSize.default,
+  });
+  problems.push(...read.problems);
+  return read.service;
 }
 
 /** KEDA needs a metric source (infra/model/service-rules.ts says why). */

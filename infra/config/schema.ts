@@ -53,7 +53,14 @@ export const CONFIG_KEYS = {
   dtype: {
     type: 'string',
     default: 'fp32',
-    description: 'Weight precision: fp32, fp16, q8 or q4.',
+    description:
+      'Weight precision: fp32, fp16, q8 or q4 (runtime onnx; vLLM has llm-deploy:vllm.dtype).',
+  },
+  runtime: {
+    type: 'string',
+    default: 'onnx',
+    description:
+      'What generates: onnx (the server itself) or vllm (the vLLM OpenAI server beside it in each replica, on the GPUs; set llm-deploy:vllm).',
   },
   gpusPerReplica: {
     type: 'integer',
@@ -84,7 +91,8 @@ export const CONFIG_KEYS = {
   shmSize: {
     type: 'string',
     default: '1Gi',
-    description: 'Size of the in-memory /dev/shm volume.',
+    description:
+      'Size of the in-memory /dev/shm volume; with runtime vllm unset means 2Gi per GPU (tensor parallelism).',
   },
   modelCache: {
     type: 'string',
@@ -118,7 +126,7 @@ export const CONFIG_KEYS = {
     type: 'integer',
     default: 0,
     description:
-      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8).",
+      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8), or 256 with runtime vllm (its --max-num-seqs).",
   },
   logLevel: {
     type: 'string',
@@ -308,5 +316,8 @@ export const SECTION_KEYS: Record<Target, string> = {
   onprem: 'onprem',
   edge: 'edge',
 };
+
+/** Object-valued keys of a runtime (`llm-deploy:vllm`); validated by their own section parser. */
+export const RUNTIME_SECTION_KEYS = { vllm: 'vllm' } as const;
 
 export const CONFIG_NAMESPACE = 'llm-deploy';

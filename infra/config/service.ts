@@ -10,6 +10,7 @@ import {
   namespaceProblems,
   peerNamespaceProblems,
   requestWithinLimitProblems,
+  RUNTIMES,
   scalingProblems,
   SERVICE_BOUNDS,
   type FieldNames,
@@ -62,6 +63,8 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
       servedName: r.optionalString('servedModelName'),
       dtype: r.oneOf('dtype', DTYPES),
     },
+    // runtime vllm's own settings (llm-deploy:vllm) are read by config/vllm.ts.
+    runtime: r.oneOf('runtime', RUNTIMES),
     resources,
     cache: {
       kind: r.oneOf('modelCache', CACHE_KINDS),

@@ -6,6 +6,7 @@ import {
   KEDA_EXTERNAL_SCALER,
   REQUESTS_WAITING_METRIC,
   SERVER_DEFAULT_MAX_CONCURRENT,
+  VLLM_REQUESTS_WAITING_METRIC,
 } from './constants';
 import { objectMeta } from './meta';
 import type { InferenceSpec, KubeObject, ObjectMeta } from './types';
@@ -30,9 +31,17 @@ export interface HttpScaledObject extends KubeObject {
 
 const deploymentRef = (name: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', name });
 
-/** The PromQL KEDA evaluates: requests waiting across the service's pods. */
+/**
+ * The PromQL KEDA evaluates: requests waiting across the service's pods. With vLLM they wait in
+ * two places: in the gateway once every one of vLLM's --max-num-seqs slots is taken, and inside
+ * vLLM while its KV cache has no room (vllm:num_requests_waiting), which the gateway cannot see.
+ * Either alone misses one queue, so the sum is the signal (`or vector(0)`: a queue with no
+ * series yet, say a replica still starting, counts as empty rather than blanking the sum).
+ */
 export function requestsWaitingQuery(spec: InferenceSpec): string {
-  return `sum(${REQUESTS_WAITING_METRIC}{namespace="${spec.service.namespace}"})`;
+  const waiting = (metric: string) => `sum(${metric}{namespace="${spec.service.namespace}"})`;
+  if (spec.service.runtime !== 'vllm') return waiting(REQUESTS_WAITING_METRIC);
+  return `(${waiting(REQUESTS_WAITING_METRIC)} or vector(0)) + (${waiting(VLLM_REQUESTS_WAITING_METRIC)} or vector(0))`;
 }
 
 /** KEDA scales on requests waiting; with scale to zero, the HTTP add-on's scaler wakes it too. */

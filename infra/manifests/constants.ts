@@ -3,6 +3,10 @@
 export const HTTP_PORT = 8080;
 export const METRICS_PORT = 9090;
 export const CONTAINER_NAME = 'server';
+/** runtime vllm: the engine container beside the server, which is then its gateway. */
+export const VLLM_CONTAINER_NAME = 'vllm';
+/** The engine's HOME (its caches and config) and its /tmp: volumes, the root is read-only. */
+export const VLLM_HOME = '/home/vllm';
 
 /** Paths inside the container; the root filesystem is read-only, these are volumes. */
 export const CACHE_DIR = '/var/cache/llm-deploy';
@@ -30,6 +34,8 @@ export const SERVER_DEFAULT_MAX_CONCURRENT = 8;
 
 /** The server's gauge of requests queued for a generation slot: the scale-out signal. */
 export const REQUESTS_WAITING_METRIC = 'llm_requests_waiting';
+/** vLLM's gauge of requests its scheduler holds back (docs.vllm.ai, Production Metrics). */
+export const VLLM_REQUESTS_WAITING_METRIC = 'vllm:num_requests_waiting';
 
 /** Where the KEDA HTTP add-on (chart keda-add-ons-http in namespace keda) listens. */
 export const KEDA_NAMESPACE = 'keda';

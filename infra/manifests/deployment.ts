@@ -5,6 +5,7 @@ import { selectorLabels } from '../lib/labels';
 import { serviceNames } from '../lib/naming';
 import { METRICS_PORT, PRE_STOP_SLEEP_SECONDS, RUN_AS_USER, SECRET_KEYS } from './constants';
 import { toContainer } from './container';
+import { toVllmContainer, vllmVolumes } from './vllm-container';
 import { objectMeta } from './meta';
 import type { InferenceSpec, ObjectMeta } from './types';
 
@@ -15,6 +16,7 @@ export function toDeployment(spec: InferenceSpec): IDeployment & { metadata: Obj
   const { service } = spec;
   const names = serviceNames(service.name);
   const gpu = service.resources.gpus > 0;
+  const vllm = service.runtime === 'vllm';
   // An autoscaler owns the replica count; a fixed count here would fight it on every update.
   const replicas =
     service.scaling.autoscaler === 'none' ? { replicas: service.scaling.minReplicas } : {};
@@ -51,7 +53,10 @@ export function toDeployment(spec: InferenceSpec): IDeployment & { metadata: Obj
             seccompProfile: { type: 'RuntimeDefault' },
           },
           ...(spec.pullSecret ? { imagePullSecrets: [{ name: names.registrySecret }] } : {}),
-          containers: [toContainer(spec)],
+          // vLLM reads VLLM_* variables; Kubernetes' service links would add some (VLLM_PORT for
+          // a Service named vllm), which vLLM's docs warn break it. Nothing here uses them.
+          ...(vllm ? { enableServiceLinks: false } : {}),
+          containers: vllm ? [toContainer(spec), toVllmContainer(spec)] : [toContainer(spec)],
           volumes: toVolumes(spec),
           ...(gpu ? { nodeSelector: spec.gpu.nodeSelector, tolerations: toTolerations(spec) } : {}),
           topologySpreadConstraints: [
@@ -88,6 +93,7 @@ function toVolumes(spec: InferenceSpec): IVolume[] {
     cache,
     { name: 'tmp', emptyDir: { sizeLimit: '1Gi' } },
     { name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: service.resources.shmSize } },
+    ...(service.runtime === 'vllm' ? vllmVolumes() : []),
     ...(service.secrets.apiKeys
       ? [
           {

@@ -14,3 +14,4 @@ export * from './service-account';
 export * from './service-monitor';
 export * from './storage';
 export * from './types';
+export * from './vllm-container';

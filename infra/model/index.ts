@@ -9,3 +9,4 @@ export * from './access-rules';
 export * from './service-fields';
 export * from './service-rules';
 export * from './value-rules';
+export * from './vllm';

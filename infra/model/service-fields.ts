@@ -3,10 +3,11 @@
 // both check those rules, each naming the fields its own way (`llm-deploy:minReplicas` in a
 // stack, `scaling.minReplicas` in a program).
 import type { ArgProblem } from './arg-problems';
-import type { Autoscaler, Dtype } from './settings';
+import type { Autoscaler, Dtype, Runtime } from './settings';
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 export const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
+export const RUNTIMES: readonly Runtime[] = ['onnx', 'vllm'];
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const CACHE_KINDS = ['emptyDir', 'pvc'] as const;
 
@@ -18,6 +19,7 @@ export type ServiceField =
   | 'modelRevision'
   | 'servedModelName'
   | 'dtype'
+  | 'runtime'
   | 'gpusPerReplica'
   | 'cpuRequest'
   | 'cpuLimit'

@@ -3,6 +3,10 @@
 import type { GpuTaint } from './scheduling';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+/** Who generates: our server's own ONNX engine, or vLLM beside our server as its gateway. */
+export type Runtime = 'onnx' | 'vllm';
+/** vLLM's --dtype choices. */
+export type VllmDtype = 'auto' | 'half' | 'float16' | 'bfloat16' | 'float' | 'float32';
 export type Autoscaler = 'keda' | 'hpa' | 'none';
 
 export interface ModelSettings {
@@ -51,11 +55,27 @@ export interface IngressSettings {
   requestTimeoutSeconds: number;
 }
 
+/** The vLLM engine (runtime vllm): its image and the `vllm serve` flags the stack sets. */
+export interface VllmSettings {
+  /** vllm/vllm-openai (or a mirror) pinned by digest. */
+  image: string;
+  dtype: VllmDtype;
+  maxModelLen?: number;
+  /** Share of each GPU's memory vLLM may take (0..1]; undefined keeps vLLM's default. */
+  gpuMemoryUtilization?: number;
+  quantization?: string;
+  /** More `vllm serve` flags, passed after ours, as given. */
+  extraArgs: string[];
+}
+
 /** Everything the InferenceService needs, as plain values (no secrets, no Pulumi outputs). */
 export interface ServiceSettings {
   name: string;
   namespace: string;
   model: ModelSettings;
+  runtime: Runtime;
+  /** Set exactly when runtime is vllm. */
+  vllm?: VllmSettings;
   resources: ResourceSettings;
   cache: CacheSettings;
   modelLoadSeconds: number;

@@ -1,12 +1,13 @@
 import type { ConfigEnv } from '../../inference/src/config';
 import { TINY_MODEL } from './model-paths';
+import { closeUpstreamServer, startUpstreamServer } from './upstream-server';
 
 /**
  * The engines the server's API suites run against. jest.config.js runs the suites in
  * ENGINE_SUITES once per engine (one jest project each, which sets TEST_ENGINE); every other
  * test runs on the default engine only.
  */
-export const TEST_ENGINES = ['onnx'] as const;
+export const TEST_ENGINES = ['onnx', 'upstream'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
 
 export function testEngine(): TestEngine {
@@ -28,5 +29,20 @@ export async function setUpEngine(engine: TestEngine = testEngine()): Promise<En
   switch (engine) {
     case 'onnx':
       return { engine, env: { ENGINE: 'onnx', MODEL: TINY_MODEL }, close: async () => undefined };
+    case 'upstream':
+      return setUpUpstream();
   }
+}
+
+/**
+ * Our server as a gateway (ENGINE=openai-upstream) in front of a real second llm-deploy server
+ * on the tiny model, which speaks OpenAI and vLLM's /tokenize.
+ */
+async function setUpUpstream(): Promise<EngineSetup> {
+  const upstream = await startUpstreamServer();
+  return {
+    engine: 'upstream',
+    env: { ENGINE: 'openai-upstream', UPSTREAM_URL: upstream.url, UPSTREAM_MODEL: 'tiny' },
+    close: () => closeUpstreamServer(upstream),
+  };
 }

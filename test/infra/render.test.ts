@@ -120,6 +120,36 @@ describe.each([
   });
 });
 
+describe('render of aws-vllm (runtime vllm)', () => {
+  const VLLM_IMAGE = `vllm/vllm-openai:v0.12.0@sha256:${'c'.repeat(64)}`;
+  const stackFile = stackWithSecrets('aws-vllm');
+  const document = parse(fs.readFileSync(stackFile, 'utf8'));
+  document.config['llm-deploy:vllm'].image = VLLM_IMAGE;
+  fs.writeFileSync(stackFile, stringify(document));
+  const objects = objectsOf(renderStack({ stackFile, image: IMAGE_A }));
+  const pod = objects.find((o) => o.kind === 'Deployment')!.spec.template.spec;
+
+  test('both containers validate and pass the policies, the engine container included', () => {
+    expect(pod.containers.map((c: Obj) => [c.name, c.image])).toEqual([
+      ['server', IMAGE_A],
+      ['vllm', VLLM_IMAGE],
+    ]);
+    expect(allSchemaErrors(objects)).toEqual([]);
+    expect(workloadViolations(objects)).toEqual([]);
+    expect(ingressViolations(objects)).toEqual([]);
+    expect(plainSecretViolations(objects, [CIPHERTEXT, ...SECRET_TEXTS])).toEqual([]);
+  });
+
+  test('only the gateway is reachable: the Service targets its port, vLLM binds loopback', () => {
+    const vllm = pod.containers.find((c: Obj) => c.name === 'vllm');
+    expect(vllm.ports).toBeUndefined();
+    expect(vllm.args[vllm.args.indexOf('--host') + 1]).toBe('127.0.0.1');
+    const service = objects.find((o) => o.kind === 'Service')!;
+    const gatewayPorts = pod.containers[0].ports.map((p: Obj) => p.name);
+    for (const port of service.spec.ports) expect(gatewayPorts).toContain(port.targetPort);
+  });
+});
+
 describe('npm run render', () => {
   const cli = (...args: string[]) =>
     spawnSync(

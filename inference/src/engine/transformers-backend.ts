@@ -205,6 +205,10 @@ export class TransformersBackend implements Backend {
     });
   }
 
+  tokenize(prompt: Prompt): number[] {
+    return this.encode(prompt);
+  }
+
   async dispose(): Promise<void> {
     await this.batcher?.dispose();
     await this.model.dispose();

@@ -46,7 +46,7 @@ export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 
 /** The engines a server can run; `ENGINE` picks one. */
-export const ENGINES = ['onnx'] as const;
+export const ENGINES = ['onnx', 'openai-upstream'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -69,6 +69,16 @@ export interface Backend {
   generate(prepared: PreparedRequest): AsyncIterable<GenerationEvent>;
   /** Live figures for readiness and metrics; a backend without it is always available. */
   status?(): BackendStatus;
+  /**
+   * The prompt's token ids as `prepare` counts them (chat template applied), for the vLLM-style
+   * POST /tokenize. Optional: an upstream engine without a tokenizer route cannot offer it.
+   */
+  tokenize?(prompt: Prompt, signal?: AbortSignal): number[] | Promise<number[]>;
+  /**
+   * The engine's own metrics in Prometheus text format, served after ours on METRICS_PORT (an
+   * upstream vLLM's `vllm:*` families, so one scrape sees both); undefined when it has none.
+   */
+  metrics?(): Promise<string | undefined>;
   dispose(): Promise<void>;
 }
 

@@ -2,6 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ContentFiltered,
   DomainError,
+  EngineFailed,
+  EngineTimeout,
+  EngineUnavailable,
   Forbidden,
   ModelNotFound,
   ModelNotReady,
@@ -70,6 +73,10 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
     return { ...base, status: 429, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ModelNotReady || error instanceof ShuttingDown)
     return { ...base, status: 503, retryAfterSeconds: 5 };
+  if (error instanceof EngineUnavailable)
+    return { ...base, status: 503, retryAfterSeconds: error.retryAfterSeconds };
+  if (error instanceof EngineFailed) return { ...base, status: 502 };
+  if (error instanceof EngineTimeout) return { ...base, status: 504 };
   if (error instanceof ModelNotFound) return { ...base, status: 404, code: 'model_not_found' };
   if (error instanceof UnknownPrediction) return { ...base, status: 404 };
   if (error instanceof ContentFiltered) return { ...base, status: 400, code: 'content_filter' };

@@ -27,6 +27,38 @@ export interface EdgeImagePull {
   registry?: { server: string; username: string; password: pulumi.Input<string> };
 }
 
+/** Where the engine's named volume (weights, caches) is mounted. */
+export const ENGINE_CACHE_DIR = '/cache';
+/** The network alias the server reaches the engine by. */
+export const ENGINE_ALIAS = 'engine';
+
+/**
+ * An inference engine container beside the server (runtime vllm): reachable only over a private
+ * Docker network shared with the server, which becomes its gateway. No port is published.
+ */
+export interface EdgeEngineArgs {
+  /** The engine's image, pulled, pinned by digest (vllm/vllm-openai@sha256:...). */
+  image: string;
+  /** Its command-line arguments after the image's entrypoint (`vllm serve` flags). */
+  args: string[];
+  /** Plain env. @default {} */
+  env?: Record<string, string>;
+  /** Secret env (HF_TOKEN: the engine downloads the weights), Pulumi secrets. @default {} */
+  secretEnv?: Record<string, pulumi.Input<string>>;
+  /** GPUs it gets. @default 'all' */
+  gpus?: number | 'all';
+  /** /dev/shm in MiB (PyTorch shares tensors through it). @default 2048 */
+  shmSizeMiB?: number;
+  /** CPU limit in cores. @default no limit */
+  cpus?: number;
+  /** Memory limit in MiB (/dev/shm counts against it). @default no limit */
+  memoryMiB?: number;
+  /** Port it listens on inside the private network. */
+  port: number;
+  /** Its health check: a command run inside it, exit 0 when it serves. */
+  healthCheck: string[];
+}
+
 /** Args of `EdgeService`, checked when it is constructed (as a stack's `llm-deploy:edge` is). */
 export interface EdgeServiceArgs {
   /**
@@ -68,11 +100,17 @@ export interface EdgeServiceArgs {
   containerName?: string;
   /** Reverse proxy image. @default 'caddy:2.10' */
   proxyImage?: string;
+  /** An engine the server fronts as a gateway (its env then points at it). @default none */
+  engine?: EdgeEngineArgs;
 }
 
 export interface ResolvedEdgeArgs extends Required<
-  Omit<EdgeServiceArgs, 'host' | 'dtype' | 'domain' | 'acmeEmail' | 'image' | 'cpus' | 'memoryMiB'>
+  Omit<
+    EdgeServiceArgs,
+    'host' | 'dtype' | 'domain' | 'acmeEmail' | 'image' | 'cpus' | 'memoryMiB' | 'engine'
+  >
 > {
+  engine?: EdgeEngineArgs;
   host?: string;
   cpus?: number;
   memoryMiB?: number;

@@ -40,6 +40,8 @@ export interface ServerContainerInputs {
   cacheVolume: pulumi.Input<string>;
   /** The proxy's network; undefined publishes the API on 127.0.0.1. */
   network?: docker.Network;
+  /** The engine's private network, which the server joins as its only client. */
+  engineNetwork?: docker.Network;
 }
 
 /** The server container: GPUs on a CUDA host, cache volume, readiness check, drain on stop. */
@@ -83,10 +85,18 @@ export function serverContainerArgs(
     waitTimeout: cfg.startPeriodSeconds + 60,
     stopSignal: 'SIGTERM',
     stopTimeout: STOP_TIMEOUT_SECONDS,
-    networksAdvanced: inputs.network
-      ? [{ name: inputs.network.name, aliases: [SERVER_ALIAS] }]
-      : undefined,
+    networksAdvanced: networksOf(inputs),
     logDriver: 'json-file',
     logOpts: { 'max-size': '10m', 'max-file': '3' },
   };
+}
+
+function networksOf(
+  inputs: ServerContainerInputs,
+): docker.types.input.ContainerNetworksAdvanced[] | undefined {
+  const networks = [
+    ...(inputs.network ? [{ name: inputs.network.name, aliases: [SERVER_ALIAS] }] : []),
+    ...(inputs.engineNetwork ? [{ name: inputs.engineNetwork.name }] : []),
+  ];
+  return networks.length > 0 ? networks : undefined;
 }

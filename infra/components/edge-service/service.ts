@@ -4,6 +4,7 @@ import { assertNoProblems } from '../../model';
 import { resolveEdgeArgs, type EdgeServiceArgs, type ResolvedEdgeArgs } from './args';
 import { SERVER_PORT, serverContainerArgs } from './container';
 import { buildContextProblems } from './context';
+import { edgeEngine } from './engine';
 import { edgeImage } from './image';
 import { tlsProxy } from './proxy';
 import { edgeArgProblems } from './validate';
@@ -52,7 +53,8 @@ function stateOf(args: EdgeServiceArgs): pulumi.Inputs {
 /**
  * The inference server on one Docker host: image built there or pulled, GPUs requested on a
  * CUDA host, a named volume for the model cache, a readiness health check, restart policy,
- * secrets as env. Published on 127.0.0.1, or behind Caddy with HTTPS when a domain is set.
+ * secrets as env. Published on 127.0.0.1, or behind Caddy with HTTPS when a domain is set. With
+ * an engine (vLLM), the engine gets the GPUs on a private network and the server is its gateway.
  */
 export class EdgeService extends pulumi.ComponentResource {
   /** Base URL of the endpoint (https://domain, or http://127.0.0.1:port). */
@@ -83,10 +85,16 @@ export class EdgeService extends pulumi.ComponentResource {
     const network = cfg.domain
       ? new docker.Network(`${name}-net`, { name: `${cfg.containerName}-net` }, dockerOpts)
       : undefined;
+    const engine = cfg.engine ? edgeEngine(name, cfg, cfg.engine, dockerOpts) : undefined;
     const server = new docker.Container(
       `${name}-server`,
-      serverContainerArgs(cfg, { imageId: image.imageId, cacheVolume: cache.name, network }),
-      dockerOpts,
+      serverContainerArgs(cfg, {
+        imageId: image.imageId,
+        cacheVolume: cache.name,
+        network,
+        engineNetwork: engine?.network,
+      }),
+      { ...dockerOpts, dependsOn: engine ? [engine.container] : [] },
     );
     if (network && cfg.domain) {
       tlsProxy(
@@ -111,7 +119,7 @@ export class EdgeService extends pulumi.ComponentResource {
     this.containerName = server.name;
     this.imageId = image.imageId;
     this.imageRef = image.ref;
-    this.gpu = cfg.device === 'cuda';
+    this.gpu = cfg.device === 'cuda' || cfg.engine !== undefined;
     this.registerOutputs({
       url: this.url,
       metricsUrl: this.metricsUrl,

@@ -3,7 +3,15 @@
 // the program runs; the values inside those objects may be `pulumi.Input`s.
 import type * as k8s from '@pulumi/kubernetes';
 import type * as pulumi from '@pulumi/pulumi';
-import type { Autoscaler, Dtype, GpuAddon, GpuScheduling, LOG_LEVELS } from '../../model';
+import type {
+  Autoscaler,
+  Dtype,
+  GpuAddon,
+  GpuScheduling,
+  LOG_LEVELS,
+  Runtime,
+  VllmDtype,
+} from '../../model';
 import type { RegistryTarget } from '../../platforms/types';
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -21,6 +29,22 @@ export interface EndpointModelArgs {
   servedName?: pulumi.Input<string>;
   /** Weight precision: `fp32`, `fp16`, `q8` or `q4`. @default 'fp32' */
   dtype?: pulumi.Input<Dtype>;
+}
+
+/** vLLM beside the server (runtime `vllm`): its image and the `vllm serve` flags set here. */
+export interface EndpointVllmArgs {
+  /** vllm/vllm-openai (or a mirror) pinned by digest: `name@sha256:<64 hex digits>`. */
+  image: string;
+  /** vLLM's `--dtype`. @default 'auto' */
+  dtype?: VllmDtype;
+  /** `--max-model-len`. @default vLLM's: the model's context */
+  maxModelLen?: number;
+  /** `--gpu-memory-utilization`, in (0, 1]. @default vLLM's */
+  gpuMemoryUtilization?: number;
+  /** `--quantization`. @default none */
+  quantization?: string;
+  /** More `vllm serve` flags, after ours. @default [] */
+  extraArgs?: string[];
 }
 
 /** What each replica requests and may use (Kubernetes quantities). */
@@ -200,6 +224,15 @@ export interface LlmEndpointArgs {
   namespace?: string;
   /** @default the image's embedded model, fp32 */
   model?: EndpointModelArgs;
+  /**
+   * Who generates: `onnx`, the server's own engine; `vllm`, vLLM in each pod on its GPUs with the
+   * server as its gateway (`model.id` a Hub id, `resources.gpus` >= 1). It decides the pods'
+   * containers, so it is a plain value.
+   * @default 'onnx'
+   */
+  runtime?: Runtime;
+  /** Required with `runtime: 'vllm'`. */
+  vllm?: EndpointVllmArgs;
   /** @default CPU only: 1 CPU and 2Gi requested, 2 CPU and 4Gi limits */
   resources?: EndpointResourcesArgs;
   /**

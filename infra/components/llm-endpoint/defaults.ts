@@ -2,6 +2,7 @@
 // so a program and a stack that leave a setting out get the same endpoint.
 export const ENDPOINT_DEFAULTS = {
   dtype: 'fp32',
+  runtime: 'onnx',
   gpusPerReplica: 0,
   cpuRequest: '1',
   cpuLimit: '2',

@@ -2,7 +2,7 @@
 // with placeholders for the values not known yet (the objects' shape, known now), and once as
 // an Output with every value resolved (what is deployed).
 import * as pulumi from '@pulumi/pulumi';
-import type { ServiceField, ServiceSettings } from '../../model';
+import { DEFAULT_VLLM_MAX_CONCURRENT, type ServiceField, type ServiceSettings } from '../../model';
 import type { LlmEndpointArgs } from './args';
 import { ENDPOINT_DEFAULTS as D } from './defaults';
 
@@ -56,6 +56,10 @@ function isPending(value: unknown): boolean {
 
 function toServiceSettings(name: string, args: LlmEndpointArgs, v: FieldValues): ServiceSettings {
   const { ingress, scaling = {}, server = {}, monitoring = {}, secrets = {} } = args;
+  const runtime = args.runtime ?? D.runtime;
+  // 0 keeps the engine's default: the server's, or with vLLM its own larger batch.
+  const maxConcurrent =
+    v.maxConcurrent === 0 && runtime === 'vllm' ? DEFAULT_VLLM_MAX_CONCURRENT : v.maxConcurrent;
   return {
     name,
     namespace: args.namespace ?? name,
@@ -65,6 +69,10 @@ function toServiceSettings(name: string, args: LlmEndpointArgs, v: FieldValues):
       servedName: v.servedModelName,
       dtype: v.dtype,
     },
+    runtime,
+    ...(args.vllm
+      ? { vllm: { dtype: 'auto' as const, ...args.vllm, extraArgs: args.vllm.extraArgs ?? [] } }
+      : {}),
     resources: {
       cpuRequest: v.cpuRequest,
       cpuLimit: v.cpuLimit,
@@ -77,7 +85,7 @@ function toServiceSettings(name: string, args: LlmEndpointArgs, v: FieldValues):
     modelLoadSeconds: server.modelLoadSeconds ?? D.modelLoadSeconds,
     shutdownGraceSeconds: server.shutdownGraceSeconds ?? D.shutdownGraceSeconds,
     // 0 keeps the server's default; anything else (even out of range) is checked and set.
-    ...(v.maxConcurrent !== 0 ? { maxConcurrent: v.maxConcurrent } : {}),
+    ...(maxConcurrent !== 0 ? { maxConcurrent } : {}),
     logLevel: v.logLevel,
     scaling: {
       autoscaler: scaling.autoscaler ?? D.autoscaler,

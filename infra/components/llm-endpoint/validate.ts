@@ -20,6 +20,7 @@ import {
   peerNamespaceProblems,
   publicEndpointProblems,
   requestWithinLimitProblems,
+  RUNTIMES,
   scalingProblems,
   SERVICE_BOUNDS,
   type BoundedField,
@@ -41,6 +42,7 @@ export const ENDPOINT_FIELD_PATHS: Record<ServiceField, string> = {
   modelRevision: 'model.revision',
   servedModelName: 'model.servedName',
   dtype: 'model.dtype',
+  runtime: 'runtime',
   gpusPerReplica: 'resources.gpus',
   cpuRequest: 'resources.cpuRequest',
   cpuLimit: 'resources.cpuLimit',
@@ -127,6 +129,7 @@ function quantityAndChoiceProblems(s: ServiceSettings): ServiceProblem[] {
   ];
   const choices: [ServiceField, string, readonly string[]][] = [
     ['dtype', s.model.dtype, DTYPES],
+    ['runtime', s.runtime, RUNTIMES],
     ['modelCache', s.cache.kind, CACHE_KINDS],
     ['logLevel', s.logLevel, LOG_LEVELS],
     ['autoscaler', s.scaling.autoscaler, AUTOSCALERS],
@@ -141,6 +144,38 @@ function quantityAndChoiceProblems(s: ServiceSettings): ServiceProblem[] {
         valueProblem(field, value, notOneOf(allowed, String(value))),
       ),
   ];
+}
+
+const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
+
+/** What runtime vllm needs (infra/config/vllm.ts checks the same for a stack). */
+function runtimeProblems(s: ServiceSettings): ServiceProblem[] {
+  if (s.runtime !== 'vllm') {
+    return s.vllm
+      ? [
+          valueProblem('runtime', s.runtime, {
+            why: 'is not vllm, so vllm is not read',
+            fix: "set runtime: 'vllm', or drop vllm",
+          }),
+        ]
+      : [];
+  }
+  const problems: ServiceProblem[] = [];
+  if (!s.vllm || !PINNED_BY_DIGEST.test(s.vllm.image))
+    problems.push(
+      valueProblem('runtime', s.vllm?.image, {
+        why: 'is vllm, which needs vllm.image pinned by digest',
+        fix: 'pass vllm: { image: "vllm/vllm-openai:<version>@sha256:<digest>" }',
+      }),
+    );
+  if (s.resources.gpus < 1)
+    problems.push(
+      valueProblem('gpusPerReplica', s.resources.gpus, {
+        why: 'is 0, and runtime vllm serves on NVIDIA GPUs',
+        fix: 'set resources.gpus to 1 or more, or runtime onnx',
+      }),
+    );
+  return problems;
 }
 
 export interface EndpointExtras {
@@ -161,6 +196,7 @@ export function endpointProblems(s: ServiceSettings, extras: EndpointExtras): Se
     ...nameProblems(s.name, n),
     ...namespaceProblems(s.namespace, s.name, n),
     ...numberProblems(s, extras.addons),
+    ...runtimeProblems(s),
     ...quantityAndChoiceProblems(s),
     ...requestWithinLimitProblems(
       { field: 'cpuRequest', value: r.cpuRequest },

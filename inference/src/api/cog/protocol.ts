@@ -78,7 +78,8 @@ export function toCogEvent(event: PredictionEvent, p: Prediction): { event: stri
   }
 }
 
-export type CogHealthStatus = 'STARTING' | 'READY' | 'BUSY' | 'SETUP_FAILED';
+/** Cog's states; newer Cog servers add UNHEALTHY, which we report while the engine is away. */
+export type CogHealthStatus = 'STARTING' | 'READY' | 'BUSY' | 'SETUP_FAILED' | 'UNHEALTHY';
 
 export interface CogHealth {
   status: CogHealthStatus;
@@ -108,6 +109,7 @@ export function toCogHealth(lifecycle: Lifecycle): CogHealth {
 function cogHealthStatus(lifecycle: Lifecycle): CogHealthStatus {
   switch (lifecycle.state) {
     case 'READY':
+      if (!lifecycle.engineAvailable) return 'UNHEALTHY';
       return lifecycle.busy ? 'BUSY' : 'READY';
     // Draining finishes what it has and takes nothing new: to a Cog client that is BUSY.
     case 'DRAINING':

@@ -13,7 +13,8 @@ export function registerHealthRoutes(app: FastifyInstance, lifecycle: Lifecycle)
     async (_request, reply) => {
       if (lifecycle.ready) return { status: 'ready' };
       reply.header('Retry-After', '5').code(503);
-      return { status: lifecycle.state.toLowerCase() };
+      const engineAway = lifecycle.state === 'READY' && !lifecycle.engineAvailable;
+      return { status: engineAway ? 'engine_unavailable' : lifecycle.state.toLowerCase() };
     },
   );
 }

@@ -45,18 +45,21 @@ const messageContent = z.union([
   z.array(z.union([textPart, z.object({ type: z.string() })])).min(1),
 ]);
 
+/** A chat, as /v1/chat/completions (and vLLM's /tokenize) take it. */
+export const chatMessagesSchema = z
+  .array(
+    z.object({
+      role: z.enum(['developer', 'system', 'user', 'assistant', 'tool']),
+      content: messageContent.nullish(),
+      name: z.string().nullish(),
+    }),
+  )
+  .min(1);
+
 export function chatCompletionRequestSchema(limits: { maxN: number; maxNewTokens: number }) {
   return z.object({
     model: z.string().min(1),
-    messages: z
-      .array(
-        z.object({
-          role: z.enum(['developer', 'system', 'user', 'assistant', 'tool']),
-          content: messageContent.nullish(),
-          name: z.string().nullish(),
-        }),
-      )
-      .min(1),
+    messages: chatMessagesSchema,
     max_completion_tokens: z.int().min(1).max(limits.maxNewTokens).nullish(),
     response_format: z.object({ type: z.string() }).nullish(),
     ...samplingFields(limits),

@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { z } from 'zod';
 import type { ServerConfig } from '../../config';
 import type { GenerationRequest } from '../../engine/types';
-import { ValidationError } from '../../errors';
 import { abortOnDisconnect } from '../../http/client-abort';
 import { routeConfig } from '../../http/route-config';
-import { parseWith } from '../../http/validation';
 import type { Lifecycle } from '../../lifecycle';
 import { collectChoice, startChoices } from './choices';
 import {
@@ -22,6 +19,8 @@ import {
   openAIFinishReason,
 } from './service';
 import { addUsage, streamChoices, usageBody } from './stream';
+import { parseBody } from './parse-body';
+import { registerTokenizeRoute } from './tokenize';
 
 export interface OpenAIDeps {
   config: ServerConfig;
@@ -44,6 +43,8 @@ export function registerOpenAIRoutes(
     object: 'list',
     data: [model],
   }));
+
+  registerTokenizeRoute(app, { served, lifecycle });
 
   // A slashed id arrives encoded (owner%2Fname, as the SDKs send it); unencoded, it is
   // GET /v1/models/{owner}/{name}, which the Replicate routes answer for both protocols.
@@ -137,20 +138,4 @@ export function registerOpenAIRoutes(
       usage: usageBody(usage),
     };
   }
-}
-
-/** zod's first issue, as OpenAI words it: what is wrong, and which parameter. */
-function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ValidationError('the request body must be a JSON object', 'body');
-  }
-  return parseWith(schema, body, {
-    loc: ['body'],
-    name: (path) =>
-      path
-        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
-        .join('')
-        .replace(/^\./, '') || 'body',
-    param: (path) => String(path[0] ?? 'body'),
-  });
 }

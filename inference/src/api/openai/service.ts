@@ -72,11 +72,7 @@ function sampling(
 
 export function chatGenerationRequests(body: ChatCompletionRequest): GenerationRequest[] {
   rejectUnsupported(body);
-  const messages: ChatMessage[] = body.messages.map((m, i) => ({
-    role: m.role,
-    content: messageText(m.content, i),
-  }));
-  const prompt: Prompt = { kind: 'chat', messages };
+  const prompt: Prompt = { kind: 'chat', messages: toChatMessages(body.messages) };
   return sampling(body, body.max_completion_tokens ?? body.max_tokens).map((s) => ({
     ...s,
     prompt,
@@ -95,6 +91,11 @@ export function completionGenerationRequests(body: CompletionRequest): Generatio
   return prompts.flatMap((text) =>
     sampling(body, body.max_tokens).map((s) => ({ ...s, prompt: { kind: 'text' as const, text } })),
   );
+}
+
+/** The chat as the engine takes it: text parts joined, other parts refused by name. */
+export function toChatMessages(messages: ChatCompletionRequest['messages']): ChatMessage[] {
+  return messages.map((m, i) => ({ role: m.role, content: messageText(m.content, i) }));
 }
 
 function messageText(

@@ -1,0 +1,2 @@
+export { UpstreamBackend, type UpstreamOptions } from './backend';
+export type { EngineLog } from './client';
