@@ -12,6 +12,8 @@ const base = {
     '/node_modules/(?!(@huggingface|@apidevtools|eventsource-parser|content-disposition|cookie)/)',
   ],
   testTimeout: 60000,
+  // See test/helpers/node-environment.js.
+  moduleNameMapper: { '^(\\.|.*/llamacpp)/esm-import$': '<rootDir>/test/helpers/host-import.js' },
 };
 
 /**
@@ -29,7 +31,7 @@ const ENGINE_SUITES = [
 ].map((suite) => `<rootDir>/test/${suite}.test.ts`);
 
 /** Engines besides ONNX that ENGINE_SUITES run on (names as in test/helpers/engines.ts). */
-const OTHER_ENGINES = [];
+const OTHER_ENGINES = ['llamacpp'];
 
 /** A jest project that runs ENGINE_SUITES with TEST_ENGINE=engine. */
 function engineProject(engine) {
@@ -45,4 +47,6 @@ module.exports = {
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
+  // A global option: jest ignores it inside a project's config.
+  testTimeout: base.testTimeout,
 };

@@ -1,12 +1,12 @@
 import type { ConfigEnv } from '../../inference/src/config';
-import { TINY_MODEL } from './model-paths';
+import { TINY_GGUF, TINY_MODEL } from './model-paths';
 
 /**
  * The engines the server's API suites run against. jest.config.js runs the suites in
  * ENGINE_SUITES once per engine (one jest project each, which sets TEST_ENGINE); every other
  * test runs on the default engine only.
  */
-export const TEST_ENGINES = ['onnx'] as const;
+export const TEST_ENGINES = ['onnx', 'llamacpp'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
 
 export function testEngine(): TestEngine {
@@ -28,5 +28,14 @@ export async function setUpEngine(engine: TestEngine = testEngine()): Promise<En
   switch (engine) {
     case 'onnx':
       return { engine, env: { ENGINE: 'onnx', MODEL: TINY_MODEL }, close: async () => undefined };
+    case 'llamacpp':
+      // One thread: llama.cpp's threads spin at every barrier, which on a shared 2-core machine
+      // turns milliseconds per token into seconds.
+      return {
+        engine,
+        // Served as `tiny`, the name the suites call the embedded model by.
+        env: { ENGINE: 'llamacpp', MODEL: TINY_GGUF, SERVED_MODEL_NAME: 'tiny', THREADS: '1' },
+        close: async () => undefined,
+      };
   }
 }

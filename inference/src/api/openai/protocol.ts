@@ -82,5 +82,15 @@ export interface UsageBody {
 
 export interface ModelList {
   object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
+  data: ModelCard[];
+}
+
+export interface ModelCard {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  // Extensions, once the model is loaded: the context length as vLLM reports it, and the engine.
+  max_model_len?: number;
+  llm_deploy?: { engine: string; device: string; dtype: string; quantization?: string };
 }

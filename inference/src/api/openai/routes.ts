@@ -8,7 +8,12 @@ import { abortOnDisconnect } from '../../http/client-abort';
 import { routeConfig } from '../../http/route-config';
 import type { Lifecycle } from '../../lifecycle';
 import { collectChoice, startChoices } from './choices';
-import { chatCompletionRequestSchema, completionRequestSchema, type ModelList } from './protocol';
+import {
+  chatCompletionRequestSchema,
+  completionRequestSchema,
+  type ModelCard,
+  type ModelList,
+} from './protocol';
 import {
   chatGenerationRequests,
   checkModel,
@@ -34,10 +39,21 @@ export function registerOpenAIRoutes(
   const chatSchema = chatCompletionRequestSchema(config.limits);
   const completionSchema = completionRequestSchema(config.limits);
 
-  app.get('/v1/models', listing, async (): Promise<ModelList> => ({
-    object: 'list',
-    data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
-  }));
+  app.get('/v1/models', listing, async (): Promise<ModelList> => {
+    const info = lifecycle.scheduler?.backend.info;
+    const card: ModelCard = {
+      id: served,
+      object: 'model',
+      created: createdAt,
+      owned_by: 'llm-deploy',
+    };
+    if (info) {
+      card.max_model_len = info.maxPositions;
+      const { engine, device, dtype, quantization } = info;
+      card.llm_deploy = { engine, device, dtype, ...(quantization ? { quantization } : {}) };
+    }
+    return { object: 'list', data: [card] };
+  });
 
   app.post('/v1/chat/completions', generation, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
