@@ -24,6 +24,7 @@ const ENGINE_SUITES = [
   'inference/api/openai/openai-sdk',
   'inference/api/replicate/replicate',
   'inference/api/cog/cog',
+  'inference/api/metrics/metrics',
   'inference/safety/server',
   'inference/http/auth',
   'inference/http/limits',

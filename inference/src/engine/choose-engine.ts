@@ -1,10 +1,18 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ServerConfig } from '../config';
+import type { GgufChoice } from '../models/gguf-choice';
 import { ggufCacheFolder, isHubId, listHubFiles } from '../models/gguf-source';
+import type { HubOptions } from '../models/hub';
 import type { EngineName } from './types';
 
-type EngineSettings = Pick<ServerConfig, 'engine' | 'model' | 'revision' | 'gguf' | 'hub'>;
+/** The settings that decide the engine (a ServerConfig has them). */
+export interface EngineSettings {
+  engine?: EngineName;
+  model: string;
+  revision: string;
+  gguf: GgufChoice;
+  hub: HubOptions;
+}
 
 /** What a list of model files (folder or repository) holds, as an engine. */
 function engineForFiles(files: readonly string[]): EngineName | undefined {

@@ -98,6 +98,9 @@ export const GGML_TYPE_SIZES: Readonly<
   34: { name: 'TQ1_0', block: 256, bytes: 54 },
   35: { name: 'TQ2_0', block: 256, bytes: 66 },
   39: { name: 'MXFP4', block: 32, bytes: 17 },
+  40: { name: 'NVFP4', block: 64, bytes: 36 },
+  41: { name: 'Q1_0', block: 128, bytes: 18 },
+  42: { name: 'Q2_0', block: 64, bytes: 18 },
 };
 
 /** Bytes a tensor of `type` with `dims` (ggml order, dims[0] fastest) occupies; undefined if unknown. */
