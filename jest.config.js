@@ -46,6 +46,8 @@ function engineProject(engine) {
 
 module.exports = {
   projects: [{ ...base, displayName: 'onnx' }, ...OTHER_ENGINES.map(engineProject)],
+  // jest-circus reads the timeout from the global config only: in a project it is ignored.
+  testTimeout: base.testTimeout,
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
   // A global option: jest ignores it inside a project's config.

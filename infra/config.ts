@@ -5,9 +5,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, projectKeys } from './config/parse';
 import { CONFIG_NAMESPACE } from './config/schema';
-import type { StackConfig } from './config/types';
+import type { StackConfig } from './config/stack-config';
 
-export type { StackConfig } from './config/types';
+export type { StackConfig } from './config/stack-config';
 
 /** Secret config values, each a Pulumi secret Output; absent when the stack does not set it. */
 export interface StackSecrets {

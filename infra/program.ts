@@ -7,7 +7,7 @@ import type { StackInputs } from './config';
 import type { CostEstimate } from './lib/pricing';
 import { contextDigest } from './lib/context-digest';
 import { AwsPlatform } from './platforms/aws';
-import { EdgeService } from './platforms/edge';
+import { EdgeService } from './components/edge-service';
 import { GcpPlatform } from './platforms/gcp';
 import { OnPremCluster } from './platforms/onprem';
 import type { ClusterPlatform } from './platforms/types';

@@ -66,7 +66,9 @@ const schema = z.object({
 });
 
 export type ServerConfig = ReturnType<typeof toConfig>;
-export type ConfigEnv = Partial<Record<keyof z.input<typeof schema>, string>>;
+/** The environment variables the server reads; infra builds the containers' env with these names. */
+export type ServerEnvName = keyof z.input<typeof schema>;
+export type ConfigEnv = Partial<Record<ServerEnvName, string>>;
 
 /** Thrown with every problem at once, one line each, naming the variable and the value. */
 export class ConfigError extends Error {

@@ -15,7 +15,8 @@ import {
   type Target,
 } from './schema';
 import { readServiceSettings } from './service';
-import type { AddonSettings, GpuAddon, ServiceSettings, StackConfig } from './types';
+import type { AddonSettings, GpuAddon, ServiceSettings } from '../model';
+import type { StackConfig } from './stack-config';
 
 const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
 const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;

@@ -1,7 +1,13 @@
 import { isDnsLabel, isDnsSubdomain, isHostName, MAX_SERVICE_NAME_LENGTH } from '../lib/naming';
 import { isNginxSize, parseQuantity } from '../lib/quantity';
 import { fullKey, type ConfigReader } from './reader';
-import type { Autoscaler, Dtype, IngressSettings, ScalingSettings, ServiceSettings } from './types';
+import type {
+  Autoscaler,
+  Dtype,
+  IngressSettings,
+  ScalingSettings,
+  ServiceSettings,
+} from '../model';
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];

@@ -6,6 +6,7 @@ export * from './ingress';
 export * from './namespace';
 export * from './network-policy';
 export * from './plan';
+export * from './pod-disruption-budget';
 export * from './secret';
 export * from './service';
 export * from './service-account';

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify, parse } from 'yaml';
 import { parseStackConfig, projectKeys } from '../config/parse';
-import type { StackConfig } from '../config/types';
+import type { StackConfig } from '../config/stack-config';
 import {
   planInferenceObjects,
   secretReferences,
@@ -12,7 +12,7 @@ import {
 import { awsGpuScheduling } from '../platforms/aws/scheduling';
 import { GP3_STORAGE_CLASS } from '../platforms/aws/storage-class';
 import { gcpGpuScheduling } from '../platforms/gcp/scheduling';
-import { onPremGpuScheduling } from '../platforms/onprem';
+import { onPremGpuScheduling } from '../platforms/onprem/scheduling';
 
 /** A render request that cannot be served: one line, what was wrong and how to fix it. */
 export class RenderError extends Error {

@@ -136,6 +136,28 @@ describe('npm run render', () => {
     expect(fs.readdirSync(out)).toContain('03-deployment-llm-internal.yaml');
   });
 
+  test('loads no Pulumi SDK (render runs without the Pulumi CLI or its plugins)', () => {
+    // A preloaded hook lists, as the process exits, every module it loaded from @pulumi/*.
+    const loaded = path.join(tmp, 'loaded-modules.json');
+    const hook = path.join(tmp, 'list-pulumi-modules.js');
+    fs.writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, ` +
+        `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('@pulumi')))));`,
+    );
+    const result = spawnSync(
+      process.execPath,
+      ['-r', './infra/render/register-ts.js', '-r', hook, 'infra/render/cli.ts'].concat(
+        ['--stack-file', stackWithSecrets('onprem'), '--out', path.join(tmp, 'sdk-free')],
+        ['--image', IMAGE_A],
+      ),
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(loaded, 'utf8'))).toEqual([]);
+  });
+
   test('says in one line what is wrong', () => {
     const inProcess = (...args: string[]) => {
       const written: string[] = [];

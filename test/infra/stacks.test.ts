@@ -117,7 +117,7 @@ describe('onprem (GPU, KEDA, cert-manager, PVC cache, ServiceMonitor)', () => {
         'llm-deploy:cluster-addons:ClusterAddons addons',
         'llm-deploy:image:Image image',
         'llm-deploy:inference-service:InferenceService llm-prod',
-        'llm-deploy:platforms:OnPremCluster onprem',
+        'llm-deploy:onprem:OnPremCluster onprem',
         'pulumi:providers:kubernetes onprem-k8s',
       ].sort(),
     );

@@ -1,7 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { AddonSettings } from '../../config/types';
-import type { GpuScheduling } from '../../platforms/types';
+import type { AddonSettings, GpuScheduling } from '../../model';
 import { CHARTS, type ChartPin } from './charts';
 import * as values from './values';
 

@@ -1,5 +1,4 @@
-import type { AddonSettings } from '../../config/types';
-import type { GpuScheduling } from '../../platforms/types';
+import type { AddonSettings, GpuScheduling } from '../../model';
 
 /** Chart values, as plain functions so tests can read exactly what each release gets. */
 

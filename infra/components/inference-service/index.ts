@@ -1,6 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { ServiceSettings } from '../../config/types';
+import type { GpuScheduling, ServiceSettings } from '../../model';
 import { serviceNames } from '../../lib/naming';
 import {
   dockerConfigJson,
@@ -10,7 +10,7 @@ import {
   toSecret,
   type InferenceSpec,
 } from '../../manifests';
-import type { GpuScheduling, RegistryTarget } from '../../platforms/types';
+import type { RegistryTarget } from '../../platforms/types';
 import { kubeResource } from './kube-resource';
 
 export interface InferenceServiceArgs {

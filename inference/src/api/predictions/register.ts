@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../deps';
 import { modelVersionId } from './ids';
 import { PredictionService } from './service';
 import { PredictionStore } from './store';

@@ -1,6 +1,6 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { resolveEdgeArgs, type EdgeServiceArgs, type ResolvedEdgeArgs } from './args';
 import { SERVER_PORT, serverContainerArgs } from './container';
 import { edgeImage } from './image';
@@ -42,7 +42,13 @@ export class EdgeService extends pulumi.ComponentResource {
 
   constructor(name: string, args: EdgeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('EdgeService', edgeArgProblems(args));
-    super('llm-deploy:platforms:EdgeService', name, {}, opts);
+    // Formerly `llm-deploy:platforms:EdgeService`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:edge-service:EdgeService',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:EdgeService' }] }),
+    );
     const cfg = resolveEdgeArgs(name, args);
     const dockerOpts = { parent: this, provider: dockerProvider(name, cfg, this) };
     const image = edgeImage(name, cfg, dockerOpts);

@@ -1,13 +1,9 @@
-import type { CostEstimate } from '../lib/pricing';
-import type { AwsPlatformArgs } from '../platforms/aws/args';
-import type { GcpPlatformArgs } from '../platforms/gcp/args';
-import type { EdgeSettings } from './edge';
-import type { Target } from './schema';
+// The stack's settings as plain values (no secrets, no Pulumi outputs): what config produces
+// and the components and manifests consume.
+import type { GpuTaint } from './scheduling';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 export type Autoscaler = 'keda' | 'hpa' | 'none';
-export type GpuAddon = 'devicePlugin' | 'gpuOperator' | 'none';
-export type TaintEffect = 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
 
 export interface ModelSettings {
   /** Hub id or folder; undefined serves the image's embedded model. */
@@ -76,6 +72,8 @@ export interface ServiceSettings {
   secrets: { hfToken: boolean; apiKeys: boolean };
 }
 
+export type GpuAddon = 'devicePlugin' | 'gpuOperator' | 'none';
+
 export interface AddonSettings {
   gpu: GpuAddon;
   ingressNginx: boolean;
@@ -94,12 +92,7 @@ export interface AddonSettings {
   ingressClass: string;
 }
 
-export interface GpuTaint {
-  key: string;
-  value?: string;
-  effect: TaintEffect;
-}
-
+/** An existing cluster's facts, as the stack config states them. */
 export interface OnPremSettings {
   kubeconfigPath?: string;
   context?: string;
@@ -109,26 +102,4 @@ export interface OnPremSettings {
   registry?: { server: string; repository: string; username: string };
   storageClass?: string;
   ingressServiceType: 'LoadBalancer' | 'NodePort';
-}
-
-/** The validated stack config. Secret values are not here: config.ts reads them as Outputs. */
-export interface StackConfig {
-  target: Target;
-  service: ServiceSettings;
-  addons: AddonSettings;
-  /** A prebuilt image pinned by digest; undefined builds docker/. */
-  prebuiltImage?: string;
-  onprem?: OnPremSettings;
-  /** The target's platform args (`llm-deploy:aws`, `gcp`, `edge`), validated, defaults filled. */
-  aws?: AwsPlatformArgs;
-  gcp?: GcpPlatformArgs;
-  edge?: EdgeSettings;
-  /** What the stack costs per hour and month at its replica bounds, from the pricing table. */
-  cost: CostEstimate;
-  secretsSet: {
-    hfToken: boolean;
-    apiKeys: boolean;
-    registryPassword: boolean;
-    kubeconfig: boolean;
-  };
 }

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type * as pulumi from '@pulumi/pulumi';
+import type { Dtype } from '../../model';
 
 /** Repository root: the default build context (the Dockerfiles copy from it). */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -25,8 +26,6 @@ export interface EdgeImagePull {
   /** Credentials for a private registry. @default anonymous */
   registry?: { server: string; username: string; password: pulumi.Input<string> };
 }
-
-export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 
 /** Args of `EdgeService`: already validated by `infra/config.ts`. */
 export interface EdgeServiceArgs {

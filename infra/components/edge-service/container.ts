@@ -1,5 +1,6 @@
 import type * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { setVariables, type ServerEnv } from '../../model';
 import type { ResolvedEdgeArgs } from './args';
 import { SERVER_ALIAS } from './proxy';
 
@@ -19,7 +20,7 @@ export const HEALTH_PROBE = `fetch('http://127.0.0.1:${SERVER_PORT}/readyz').the
 
 /** The env the container gets: config, the contract's fixed values, then secrets. */
 export function serverEnv(args: ResolvedEdgeArgs): pulumi.Output<string[]> {
-  const fixed: Record<string, string> = {
+  const fixed: ServerEnv = {
     HOST: '0.0.0.0',
     PORT: String(SERVER_PORT),
     METRICS_PORT: String(METRICS_PORT),
@@ -27,7 +28,7 @@ export function serverEnv(args: ResolvedEdgeArgs): pulumi.Output<string[]> {
     DEVICE: args.device,
     ...(args.dtype ? { DTYPE: args.dtype } : {}),
   };
-  const plain = Object.entries({ ...args.env, ...fixed }).map(([key, value]) => `${key}=${value}`);
+  const plain = setVariables({ ...args.env, ...fixed }).map(([key, value]) => `${key}=${value}`);
   const secrets = Object.entries(args.secretEnv).map(
     ([key, value]) => pulumi.interpolate`${key}=${value}`,
   );

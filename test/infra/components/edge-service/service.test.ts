@@ -4,8 +4,8 @@ import {
   EdgeService,
   edgeArgProblems,
   type EdgeServiceArgs,
-} from '../../../../infra/platforms/edge';
-import { formatArgProblem } from '../../../../infra/platforms/args-error';
+} from '../../../../infra/components/edge-service';
+import { formatArgProblem } from '../../../../infra/model';
 import {
   installMocks,
   isSecretInput,
@@ -13,7 +13,7 @@ import {
   unwrapSecrets,
   valueOf,
   type Loose,
-} from '../support/mocks';
+} from '../../platforms/support/mocks';
 
 const stack = installMocks('dev');
 const ROOT = path.resolve(__dirname, '../../../..');

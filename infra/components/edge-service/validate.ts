@@ -1,10 +1,17 @@
-import { argProblem as problem, type ArgProblem } from '../args-error';
+import { argProblem as problem, type ArgProblem, type ServerEnvName } from '../../model';
 import { imagePlatform, type EdgeServiceArgs } from './args';
 
 /** Env the component sets itself; config must not override them. */
-export const MANAGED_ENV = ['PORT', 'HOST', 'METRICS_PORT', 'CACHE_DIR', 'DEVICE', 'DTYPE'];
+export const MANAGED_ENV: readonly string[] = [
+  'PORT',
+  'HOST',
+  'METRICS_PORT',
+  'CACHE_DIR',
+  'DEVICE',
+  'DTYPE',
+] satisfies ServerEnvName[];
 /** Env that carries credentials and so must come as Pulumi secrets. */
-export const SECRET_ENV = ['HF_TOKEN', 'API_KEYS'];
+export const SECRET_ENV: readonly string[] = ['HF_TOKEN', 'API_KEYS'] satisfies ServerEnvName[];
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
