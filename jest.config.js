@@ -50,6 +50,4 @@ module.exports = {
   testTimeout: base.testTimeout,
   // Tests start real servers and models: two workers fit a 2-core, 24 GiB machine.
   maxWorkers: 2,
-  // A global option: jest ignores it inside a project's config.
-  testTimeout: base.testTimeout,
 };
