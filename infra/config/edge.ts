@@ -40,6 +40,9 @@ export function edgeEnv(service: ServiceSettings): Record<string, string> {
   const env: ServerEnv = {
     MODEL: service.model.id,
     MODEL_REVISION: service.model.revision,
+    ENGINE: service.model.engine,
+    GGUF_FILE: service.model.ggufFile,
+    QUANT: service.model.quant,
     SERVED_MODEL_NAME: service.model.servedName,
     SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
     MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),

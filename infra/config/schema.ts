@@ -53,7 +53,25 @@ export const CONFIG_KEYS = {
   dtype: {
     type: 'string',
     default: 'fp32',
-    description: 'Weight precision: fp32, fp16, q8 or q4.',
+    description: 'Weight precision: fp32, fp16, q8 or q4 (ONNX engine; a GGUF file has its own).',
+  },
+  engine: {
+    type: 'string',
+    default: '',
+    description:
+      'Inference engine: onnx or llamacpp; empty chooses by what the model holds (GGUF files: llamacpp).',
+  },
+  ggufFile: {
+    type: 'string',
+    default: '',
+    description:
+      'Which .gguf file of a GGUF repository or folder to serve (llamacpp engine); empty: see quant.',
+  },
+  quant: {
+    type: 'string',
+    default: '',
+    description:
+      'Serve the GGUF file with this quantization, e.g. Q4_K_M (llamacpp engine); empty: the only one.',
   },
   gpusPerReplica: {
     type: 'integer',

@@ -1,15 +1,9 @@
 import { isDnsLabel, isDnsSubdomain, isHostName, MAX_SERVICE_NAME_LENGTH } from '../lib/naming';
 import { isNginxSize, parseQuantity } from '../lib/quantity';
 import { fullKey, type ConfigReader } from './reader';
-import type {
-  Autoscaler,
-  Dtype,
-  IngressSettings,
-  ScalingSettings,
-  ServiceSettings,
-} from '../model';
+import { readModelSettings } from './model';
+import type { Autoscaler, IngressSettings, ScalingSettings, ServiceSettings } from '../model';
 
-const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 
@@ -47,12 +41,7 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
   return {
     name,
     namespace,
-    model: {
-      id: r.optionalString('model'),
-      revision: r.optionalString('modelRevision'),
-      servedName: r.optionalString('servedModelName'),
-      dtype: r.oneOf('dtype', DTYPES),
-    },
+    model: readModelSettings(r),
     resources,
     cache: {
       kind: r.oneOf('modelCache', ['emptyDir', 'pvc'] as const),

@@ -3,6 +3,7 @@
 import type { GpuTaint } from './scheduling';
 
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
+export type Engine = 'onnx' | 'llamacpp';
 export type Autoscaler = 'keda' | 'hpa' | 'none';
 
 export interface ModelSettings {
@@ -11,6 +12,11 @@ export interface ModelSettings {
   revision?: string;
   servedName?: string;
   dtype: Dtype;
+  /** Undefined: the server chooses by what the model holds. */
+  engine?: Engine;
+  /** Which GGUF file to serve (llamacpp): by name, or by quantization label. */
+  ggufFile?: string;
+  quant?: string;
 }
 
 export interface ResourceSettings {
