@@ -6,6 +6,10 @@
  * roofline measured in the same run. Writes artifacts/bench.json.
  *
  *   npm run bench -- --presets tiny,gpt2-small --processes 5 --runs 3 --new-tokens 64
+ *
+ * Then the llama.cpp engine through our server against raw node-llama-cpp (bench/llamacpp.ts):
+ *
+ *   npm run bench -- --engines llamacpp --gguf-types f32,f16,q8_0 --streams 1,8 --threads 2
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +17,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCopyBandwidth } from './bench/bandwidth';
+import { benchLlamaCpp, formatLlamaTable, LLAMA_TYPES, type LlamaSummary } from './bench/llamacpp';
 import { formatTable, summarisePreset, type PresetSummary } from './bench/report';
 import type { WorkerResult, WorkerTask } from './bench/worker';
 import { PRESETS, writeGpt2Model } from './model-builder';
@@ -39,9 +44,28 @@ function options() {
       runs: { type: 'string', default: '3' },
       'new-tokens': { type: 'string', default: '64' },
       out: { type: 'string', default: join(ROOT, 'artifacts', 'bench.json') },
+      engines: { type: 'string', default: 'onnx,llamacpp' },
+      'gguf-types': { type: 'string', default: LLAMA_TYPES.join(',') },
+      streams: { type: 'string', default: '1,8' },
+      threads: { type: 'string' },
+      'uv-threadpool-size': { type: 'string' },
     },
   });
   const count = (name: 'processes' | 'runs' | 'new-tokens') => {
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1)
+      fail(`--${name} (${values[name]}) must be a positive integer`);
+    return n;
+  };
+  const list = (name: 'engines' | 'gguf-types' | 'streams', allowed: readonly string[]) => {
+    const items = values[name].split(',').filter(Boolean);
+    const unknown = items.filter((item) => !allowed.includes(item));
+    if (items.length === 0 || unknown.length > 0)
+      fail(`--${name} (${values[name]}): choose from ${allowed.join(', ')}`);
+    return items;
+  };
+  const optionalCount = (name: 'threads' | 'uv-threadpool-size') => {
+    if (values[name] === undefined) return undefined;
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1)
       fail(`--${name} (${values[name]}) must be a positive integer`);
@@ -58,6 +82,11 @@ function options() {
     runs: count('runs'),
     newTokens: count('new-tokens'),
     out: resolve(values.out),
+    engines: list('engines', ['onnx', 'llamacpp']),
+    ggufTypes: list('gguf-types', LLAMA_TYPES) as typeof LLAMA_TYPES,
+    streams: list('streams', ['1', '2', '4', '8']).map(Number),
+    threads: optionalCount('threads'),
+    uvThreadpoolSize: optionalCount('uv-threadpool-size'),
   };
 }
 
@@ -131,11 +160,34 @@ async function main(): Promise<void> {
   const settings = options();
   const startedLoad = loadavg();
   const summaries: PresetSummary[] = [];
-  for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));
-  console.log(formatTable(summaries));
-  console.log(
-    `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; roofline = single-thread copy bandwidth / weight bytes)`,
-  );
+  if (settings.engines.includes('onnx')) {
+    for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));
+    console.log(formatTable(summaries));
+    console.log(
+      `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; roofline = single-thread copy bandwidth / weight bytes)`,
+    );
+  }
+  let llamacpp: LlamaSummary[] = [];
+  if (settings.engines.includes('llamacpp')) {
+    const uv = settings.uvThreadpoolSize;
+    llamacpp = await benchLlamaCpp({
+      dir: join(ROOT, '.bench', 'gpt2-small-gguf'),
+      types: settings.ggufTypes,
+      processes: settings.processes,
+      runs: settings.runs,
+      newTokens: settings.newTokens,
+      streams: settings.streams,
+      threads: settings.threads,
+      prompt: PROMPT,
+      env: uv === undefined ? {} : { UV_THREADPOOL_SIZE: String(uv) },
+    });
+    console.log(formatLlamaTable(llamacpp));
+    console.log(
+      `(llama.cpp, gpt2-small: our server over HTTP against raw node-llama-cpp, medians of ${settings.processes} processes x ${settings.runs} runs per side, interleaved; ${settings.newTokens} new tokens, greedy; streams decoded in parallel sequences; threads ${settings.threads ?? 'default'}, UV_THREADPOOL_SIZE ${uv ?? 'default'}; load ${startedLoad.map((l) => l.toFixed(1)).join(' ')} before, ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')} after)`,
+    );
+  }
   mkdirSync(dirname(settings.out), { recursive: true });
   const machine = {
     cpu: cpus()[0]?.model,
@@ -144,7 +196,14 @@ async function main(): Promise<void> {
     loadAverageBefore: startedLoad,
     loadAverageAfter: loadavg(),
   };
-  const report = { date: new Date().toISOString(), machine, settings, prompt: PROMPT, summaries };
+  const report = {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    summaries,
+    llamacpp,
+  };
   writeFileSync(settings.out, JSON.stringify(report, null, 2) + '\n');
   console.error(`bench: wrote ${settings.out}`);
 }
