@@ -10,6 +10,7 @@ import { registerOpenAIRoutes } from './api/openai/routes';
 import { registerPlaygroundRoutes, sendPlaygroundPage, wantsHtml } from './api/playground/routes';
 import { registerAuth, type RouteAccess } from './http/auth';
 import { registerBodyTimeout } from './http/body-timeout';
+import { registerCors } from './http/cors';
 import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
 import { currentAccount } from './http/request-context';
@@ -45,6 +46,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  // Before auth and drain: preflights carry no credentials, and refusals must be readable.
+  await registerCors(app, deps.config.corsOrigins);
   // JSON only: a text/plain body is a client mistake (415), not a string prompt.
   app.removeContentTypeParser('text/plain');
   registerBodyTimeout(app, deps.config.bodyTimeoutSeconds);

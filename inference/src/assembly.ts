@@ -59,6 +59,8 @@ export async function loadBackend(
         device: config.device,
         dtype: config.dtype,
         hub: config.hub,
+        // Every generation the scheduler lets run decodes in the batch: one limit, one queue.
+        batching: { maxBatch: config.limits.maxConcurrent, ...config.batching },
         onProgress,
       });
   }

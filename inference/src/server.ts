@@ -50,6 +50,7 @@ export async function startServer(
   const metrics = new Metrics({
     running: () => lifecycle.scheduler?.running ?? 0,
     waiting: () => lifecycle.scheduler?.waiting ?? 0,
+    engine: () => lifecycle.scheduler?.backend.status?.(),
   });
   const apiKeys = new ApiKeys(config.auth.keys, config.auth.keysFile);
   const rateLimiter = new RateLimiter(

@@ -7,9 +7,16 @@
  *
  *   npm run bench -- --presets tiny,gpt2-small --processes 5 --runs 3 --new-tokens 64
  *
- * Then the llama.cpp engine through our server against raw node-llama-cpp (bench/llamacpp.ts):
+ * `--mode server` benches the real server instead (bench/server-mode.ts): 1, 4 and 8 streaming
+ * clients over HTTP against bare generate() at batch 1, 4 and 8; `--server-env KEY=VALUE,...`
+ * changes its settings. Writes artifacts/bench-server.json.
  *
- *   npm run bench -- --engines llamacpp --gguf-types f32,f16,q8_0 --streams 1,8 --threads 2
+ *   npm run bench -- --mode server --processes 4 --runs 2
+ *
+ * `--mode llamacpp` benches the llama.cpp engine through our server against raw node-llama-cpp on
+ * the same gpt2-small GGUF files (bench/llamacpp.ts). Writes artifacts/bench-llamacpp.json.
+ *
+ *   npm run bench -- --mode llamacpp --gguf-types f32,f16,q8_0 --streams 1,8 --threads 1
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -17,7 +24,8 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCopyBandwidth } from './bench/bandwidth';
-import { benchLlamaCpp, formatLlamaTable, LLAMA_TYPES, type LlamaSummary } from './bench/llamacpp';
+import { benchLlamaCpp, formatLlamaTable, LLAMA_TYPES } from './bench/llamacpp';
+import { benchServerMode, formatServerTable } from './bench/server-mode';
 import { formatTable, summarisePreset, type PresetSummary } from './bench/report';
 import type { WorkerResult, WorkerTask } from './bench/worker';
 import { PRESETS, writeGpt2Model } from './model-builder';
@@ -39,54 +47,78 @@ function fail(message: string): never {
 function options() {
   const { values } = parseArgs({
     options: {
-      presets: { type: 'string', default: 'tiny,gpt2-small' },
+      mode: { type: 'string', default: 'engine' },
+      presets: { type: 'string' },
+      'server-env': { type: 'string', default: '' },
       processes: { type: 'string', default: '5' },
       runs: { type: 'string', default: '3' },
       'new-tokens': { type: 'string', default: '64' },
-      out: { type: 'string', default: join(ROOT, 'artifacts', 'bench.json') },
-      engines: { type: 'string', default: 'onnx,llamacpp' },
+      out: { type: 'string' },
       'gguf-types': { type: 'string', default: LLAMA_TYPES.join(',') },
       streams: { type: 'string', default: '1,8' },
       threads: { type: 'string' },
-      'uv-threadpool-size': { type: 'string' },
+      'uv-threadpool-size': { type: 'string', default: '1' },
     },
   });
+  const mode = values.mode;
+  if (mode !== 'engine' && mode !== 'server' && mode !== 'llamacpp')
+    fail(`--mode (${mode}) must be engine, server or llamacpp`);
   const count = (name: 'processes' | 'runs' | 'new-tokens') => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1)
       fail(`--${name} (${values[name]}) must be a positive integer`);
     return n;
   };
-  const list = (name: 'engines' | 'gguf-types' | 'streams', allowed: readonly string[]) => {
-    const items = values[name].split(',').filter(Boolean);
-    const unknown = items.filter((item) => !allowed.includes(item));
-    if (items.length === 0 || unknown.length > 0)
+  const presets = (values.presets ?? (mode === 'server' ? 'gpt2-small' : 'tiny,gpt2-small'))
+    .split(',')
+    .filter(Boolean);
+  const serverEnv = Object.fromEntries(
+    values['server-env']
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) fail(`--server-env: "${pair}" is not KEY=VALUE`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
+  for (const p of presets) {
+    if (!MODEL_DIRS[p])
+      fail(`unknown preset "${p}"; choose from ${Object.keys(MODEL_DIRS).join(', ')}`);
+  }
+  const out =
+    values.out ?? join(ROOT, 'artifacts', `bench${mode === 'engine' ? '' : `-${mode}`}.json`);
+  return {
+    mode,
+    presets,
+    serverEnv,
+    processes: count('processes'),
+    runs: count('runs'),
+    newTokens: count('new-tokens'),
+    out: resolve(out),
+    llamacpp: llamaOptions(values),
+  };
+}
+
+function llamaOptions(values: Record<string, string | undefined>) {
+  const list = (name: string, allowed: readonly string[]) => {
+    const items = (values[name] ?? '').split(',').filter(Boolean);
+    if (items.length === 0 || items.some((item) => !allowed.includes(item)))
       fail(`--${name} (${values[name]}): choose from ${allowed.join(', ')}`);
     return items;
   };
-  const optionalCount = (name: 'threads' | 'uv-threadpool-size') => {
+  const optionalCount = (name: string) => {
     if (values[name] === undefined) return undefined;
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1)
       fail(`--${name} (${values[name]}) must be a positive integer`);
     return n;
   };
-  const presets = values.presets.split(',').filter(Boolean);
-  for (const p of presets) {
-    if (!MODEL_DIRS[p])
-      fail(`unknown preset "${p}"; choose from ${Object.keys(MODEL_DIRS).join(', ')}`);
-  }
   return {
-    presets,
-    processes: count('processes'),
-    runs: count('runs'),
-    newTokens: count('new-tokens'),
-    out: resolve(values.out),
-    engines: list('engines', ['onnx', 'llamacpp']),
-    ggufTypes: list('gguf-types', LLAMA_TYPES) as typeof LLAMA_TYPES,
+    types: list('gguf-types', LLAMA_TYPES) as typeof LLAMA_TYPES,
     streams: list('streams', ['1', '2', '4', '8']).map(Number),
     threads: optionalCount('threads'),
-    uvThreadpoolSize: optionalCount('uv-threadpool-size'),
+    uvThreadpoolSize: optionalCount('uv-threadpool-size')!,
   };
 }
 
@@ -156,56 +188,103 @@ async function benchPreset(
   );
 }
 
-async function main(): Promise<void> {
-  const settings = options();
+async function mainServerMode(settings: ReturnType<typeof options>): Promise<void> {
   const startedLoad = loadavg();
-  const summaries: PresetSummary[] = [];
-  if (settings.engines.includes('onnx')) {
-    for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));
-    console.log(formatTable(summaries));
-    console.log(
-      `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; roofline = single-thread copy bandwidth / weight bytes)`,
-    );
-  }
-  let llamacpp: LlamaSummary[] = [];
-  if (settings.engines.includes('llamacpp')) {
-    const uv = settings.uvThreadpoolSize;
-    llamacpp = await benchLlamaCpp({
-      dir: join(ROOT, '.bench', 'gpt2-small-gguf'),
-      types: settings.ggufTypes,
-      processes: settings.processes,
-      runs: settings.runs,
-      newTokens: settings.newTokens,
-      streams: settings.streams,
-      threads: settings.threads,
+  const bandwidth = measureCopyBandwidth();
+  const results = [];
+  for (const preset of settings.presets) {
+    const model = ensureModel(preset);
+    const summary = await benchServerMode({
+      model,
       prompt: PROMPT,
-      env: uv === undefined ? {} : { UV_THREADPOOL_SIZE: String(uv) },
+      newTokens: settings.newTokens,
+      runs: settings.runs,
+      processes: settings.processes,
+      clients: [1, 4, 8],
+      serverEnv: settings.serverEnv,
     });
-    console.log(formatLlamaTable(llamacpp));
-    console.log(
-      `(llama.cpp, gpt2-small: our server over HTTP against raw node-llama-cpp, medians of ${settings.processes} processes x ${settings.runs} runs per side, interleaved; ${settings.newTokens} new tokens, greedy; streams decoded in parallel sequences; threads ${settings.threads ?? 'default'}, UV_THREADPOOL_SIZE ${uv ?? 'default'}; load ${startedLoad.map((l) => l.toFixed(1)).join(' ')} before, ${loadavg()
-        .map((l) => l.toFixed(1))
-        .join(' ')} after)`,
-    );
+    console.log(`${preset} (${(weightBytes(model) / 1e6).toFixed(0)} MB of weights):`);
+    console.log(formatServerTable(summary));
+    results.push({ preset, summary, rooflineTokensPerSecond: bandwidth / weightBytes(model) });
   }
-  mkdirSync(dirname(settings.out), { recursive: true });
-  const machine = {
-    cpu: cpus()[0]?.model,
-    cpus: cpus().length,
-    node: process.version,
-    loadAverageBefore: startedLoad,
-    loadAverageAfter: loadavg(),
-  };
-  const report = {
+  const machine = machineFacts(startedLoad);
+  console.log(
+    `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)}; copy bandwidth ${(bandwidth / 1e9).toFixed(1)} GB/s)`,
+  );
+  writeReport(settings, {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    results,
+  });
+}
+
+async function mainLlamaCppMode(settings: ReturnType<typeof options>): Promise<void> {
+  const startedLoad = loadavg();
+  const { types, streams, threads, uvThreadpoolSize } = settings.llamacpp;
+  const summaries = await benchLlamaCpp({
+    dir: join(ROOT, '.bench', 'gpt2-small-gguf'),
+    types,
+    processes: settings.processes,
+    runs: settings.runs,
+    newTokens: settings.newTokens,
+    streams,
+    threads,
+    prompt: PROMPT,
+    env: { UV_THREADPOOL_SIZE: String(uvThreadpoolSize) },
+  });
+  const machine = machineFacts(startedLoad);
+  console.log(formatLlamaTable(summaries));
+  console.log(
+    `(llama.cpp on gpt2-small: our server over HTTP against raw node-llama-cpp, tokens/s from request to last token; medians of ${settings.processes} processes x ${settings.runs} runs per side, interleaved; ${settings.newTokens} new tokens, greedy, streams in parallel sequences; threads ${threads ?? 'default'}, UV_THREADPOOL_SIZE ${uvThreadpoolSize}; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)})`,
+  );
+  writeReport(settings, {
     date: new Date().toISOString(),
     machine,
     settings,
     prompt: PROMPT,
     summaries,
-    llamacpp,
+  });
+}
+
+function machineFacts(loadAverageBefore: number[]) {
+  return {
+    cpu: cpus()[0]?.model,
+    cpus: cpus().length,
+    node: process.version,
+    loadAverageBefore,
+    loadAverageAfter: loadavg(),
   };
+}
+
+const fmtLoad = (load: number[]) => load.map((l) => l.toFixed(2)).join(' ');
+
+function writeReport(settings: ReturnType<typeof options>, report: object): void {
+  mkdirSync(dirname(settings.out), { recursive: true });
   writeFileSync(settings.out, JSON.stringify(report, null, 2) + '\n');
   console.error(`bench: wrote ${settings.out}`);
+}
+
+async function main(): Promise<void> {
+  const settings = options();
+  if (settings.mode === 'server') return mainServerMode(settings);
+  if (settings.mode === 'llamacpp') return mainLlamaCppMode(settings);
+  const startedLoad = loadavg();
+  const summaries: PresetSummary[] = [];
+  for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));
+  console.log(formatTable(summaries));
+  console.log(
+    `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; roofline = single-thread copy bandwidth / weight bytes)`,
+  );
+  const machine = machineFacts(startedLoad);
+  writeReport(settings, {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    summaries,
+  });
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

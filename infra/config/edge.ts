@@ -47,6 +47,7 @@ export function edgeEnv(service: ServiceSettings): Record<string, string> {
     SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
     MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
     LOG_LEVEL: service.logLevel,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
   };
   return Object.fromEntries(setVariables(env));
 }

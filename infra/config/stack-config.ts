@@ -22,6 +22,7 @@ export interface StackConfig {
   secretsSet: {
     hfToken: boolean;
     apiKeys: boolean;
+    webhookSecret: boolean;
     registryPassword: boolean;
     kubeconfig: boolean;
   };

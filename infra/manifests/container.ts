@@ -105,15 +105,15 @@ function toEnv(spec: InferenceSpec): IEnvVar[] {
     MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
     LOG_LEVEL: service.logLevel,
     API_KEYS_FILE: service.secrets.apiKeys ? API_KEYS_FILE : undefined,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
   };
   const env: IEnvVar[] = setVariables(plain).map(([name, value]) => ({ name, value }));
-  if (service.secrets.hfToken) {
-    env.push({
-      name: 'HF_TOKEN' satisfies ServerEnvName,
-      valueFrom: {
-        secretKeyRef: { name: serviceNames(service.name).secret, key: SECRET_KEYS.hfToken },
-      },
-    });
-  }
+  const fromSecret = (name: ServerEnvName, key: string): IEnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: serviceNames(service.name).secret, key } },
+  });
+  if (service.secrets.hfToken) env.push(fromSecret('HF_TOKEN', SECRET_KEYS.hfToken));
+  if (service.secrets.webhookSecret)
+    env.push(fromSecret('WEBHOOK_SECRET', SECRET_KEYS.webhookSecret));
   return env;
 }

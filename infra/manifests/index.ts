@@ -3,6 +3,7 @@ export * from './constants';
 export * from './container';
 export * from './deployment';
 export * from './ingress';
+export * from './monitoring';
 export * from './namespace';
 export * from './network-policy';
 export * from './plan';

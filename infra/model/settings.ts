@@ -74,11 +74,21 @@ export interface ServiceSettings {
   ingressControllerNamespace: string;
   prometheusNamespace: string;
   serviceMonitor: boolean;
+  /** Origins whose browser pages may call the API (CORS_ORIGINS); empty: none. */
+  corsOrigins: string[];
   /** Which secrets the stack sets: the pods reference only those. */
-  secrets: { hfToken: boolean; apiKeys: boolean };
+  secrets: { hfToken: boolean; apiKeys: boolean; webhookSecret: boolean };
 }
 
 export type GpuAddon = 'devicePlugin' | 'gpuOperator' | 'none';
+
+/** The thresholds of the alert rules (infra/monitoring/llm-deploy.rules.yaml) set from config. */
+export interface AlertThresholds {
+  /** llm-deploy:ttftSloMilliseconds in seconds: time-to-first-token p95 above it alerts. */
+  ttftSloSeconds: number;
+  /** llm-deploy:queuePerReplica: the queue alert fires at twice the autoscaler's target. */
+  queuePerReplica: number;
+}
 
 export interface AddonSettings {
   gpu: GpuAddon;
@@ -88,6 +98,8 @@ export interface AddonSettings {
   kedaHttp: boolean;
   prometheus: boolean;
   prometheusNamespace: string;
+  /** Thresholds of the alert rules the Prometheus add-on gets. */
+  alerts: AlertThresholds;
   /** The ClusterIssuer to create; undefined when cert-manager is off or TLS comes from a Secret. */
   clusterIssuer?: { name: string; email: string; server: string };
   /** How long the KEDA HTTP interceptor holds a request for a cold replica, and waits for headers. */

@@ -5,6 +5,7 @@ import { parseStackConfig, projectKeys } from '../config/parse';
 import type { StackConfig } from '../config/stack-config';
 import {
   planInferenceObjects,
+  planMonitoringObjects,
   secretReferences,
   type InferenceSpec,
   type KubeObject,
@@ -53,7 +54,8 @@ export function renderStack(options: RenderOptions): RenderedFiles {
       `--image ${image} is not pinned by digest; use registry/repo@sha256:<64 hex digits>`,
     );
   const spec = inferenceSpecFor(config, image);
-  return toFiles(planInferenceObjects(spec), spec);
+  // With the Prometheus add-on, the stack also provisions the dashboard and the alert rules.
+  return toFiles([...planInferenceObjects(spec), ...planMonitoringObjects(config.addons)], spec);
 }
 
 /** GPU scheduling, StorageClass and pull credentials of the stack's platform, from config alone. */

@@ -64,6 +64,17 @@ export function tlsProxy(
       ],
       volumes: [{ volumeName: data.name, containerPath: '/data' }],
       networksAdvanced: [{ name: args.network.name }],
+      // Caddy's admin API answers on loopback while the process serves; Docker restarts it by the
+      // same policy as the server when it dies, and marks it unhealthy when it hangs.
+      healthcheck: {
+        tests: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://localhost:2019/config/'],
+        interval: '15s',
+        timeout: '5s',
+        retries: 3,
+        startPeriod: '10s',
+      },
+      wait: true,
+      waitTimeout: 60,
       logDriver: 'json-file',
       logOpts: { 'max-size': '10m', 'max-file': '3' },
     },

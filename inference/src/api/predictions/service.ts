@@ -1,6 +1,7 @@
 import type { FinishReason, GenerationEvent, Usage } from '../../engine/types';
 import type { Submission } from '../../scheduler';
 import { UnknownPrediction, ValidationError } from '../../errors';
+import { issueAt } from '../../http/validation';
 import type { Lifecycle } from '../../lifecycle';
 import { newPredictionId } from './ids';
 import { parsePredictionInput, toGenerationRequest } from './input';
@@ -49,9 +50,13 @@ export class PredictionService {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: PredictionServiceOptions) {
+    this.modelVersion = options.modelVersion;
     this.sweeper = setInterval(() => options.store.evict(), 30_000);
     this.sweeper.unref();
   }
+
+  /** The served model's version id, what predictions report unless they name another. */
+  readonly modelVersion: string;
 
   /** Rejects with ValidationError, Overloaded, ModelNotReady or ShuttingDown before anything runs. */
   async create(request: CreatePredictionOptions): Promise<CreatedPrediction> {
@@ -59,11 +64,17 @@ export class PredictionService {
     const existing = this.existing(request);
     if (existing) return { prediction: existing, created: false };
     if (typeof request.input !== 'object' || request.input === null || Array.isArray(request.input))
-      throw new ValidationError('input must be a JSON object, e.g. {"prompt": "Hello"}', 'input');
+      throw new ValidationError(
+        'input must be a JSON object, e.g. {"prompt": "Hello"}',
+        'input',
+        issueAt(['body', 'input'], 'Input should be a valid dictionary', 'dict_type'),
+      );
     const input = parsePredictionInput(request.input, this.options.maxNewTokens);
     const scheduler = lifecycle.acquireScheduler();
     const abort = new AbortController();
-    const submitted = await scheduler.submit(toGenerationRequest(input, abort.signal));
+    const submitted = await scheduler
+      .submit(toGenerationRequest(input, abort.signal))
+      .catch(locateInInput);
     // Another request may have taken the id while this one was being admitted.
     const raced = this.existingAfterAdmission(request, abort, submitted);
     if (raced) return { prediction: raced, created: false };
@@ -213,4 +224,11 @@ function finishLog(prediction: Prediction, reason: FinishReason, usage: Usage): 
 
 async function drain(events: AsyncIterable<GenerationEvent>): Promise<void> {
   for await (const event of events) void event;
+}
+
+/** The engine names OpenAI's parameters; a prediction's problem lies in its input's fields. */
+function locateInInput(error: unknown): never {
+  if (!(error instanceof ValidationError) || error.issues) throw error;
+  const field = error.param === 'max_tokens' ? 'max_new_tokens' : (error.param ?? 'prompt');
+  throw new ValidationError(error.message, field, issueAt(['body', 'input', field], error.message));
 }

@@ -168,6 +168,19 @@ describe('TLS proxy', () => {
     expect(await valueOf(services.tls!.url)).toBe('https://llm.example.com');
   });
 
+  it("restarts by the server's policy and is health-checked, so pulumi up waits for it", () => {
+    const proxy = container('tls-proxy');
+    const server = container('tls-server');
+    expect(proxy.restart).toBe(server.restart);
+    expect(proxy.restart).toBe('unless-stopped');
+    expect(proxy.healthcheck).toMatchObject({
+      tests: ['CMD', 'wget', '-q', '-O', '/dev/null', 'http://localhost:2019/config/'],
+      interval: '15s',
+      retries: 3,
+    });
+    expect(proxy.wait).toBe(true);
+  });
+
   it('keeps the server off the host ports but on the proxy network', () => {
     const server = container('tls-server');
     expect(server.name).toBe('llm');

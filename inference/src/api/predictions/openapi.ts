@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SERVER_VERSION } from '../../version';
-import { DEFAULT_MAX_NEW_TOKENS, predictionInputSchema, WEBHOOK_EVENTS } from '../predictions';
+import { DEFAULT_MAX_NEW_TOKENS, predictionInputSchema } from './input';
+import { WEBHOOK_EVENTS } from './webhook-delivery';
 
 type Schema = Record<string, unknown>;
 
@@ -66,7 +67,8 @@ const SCHEMAS: Record<string, Schema> = {
     type: 'object',
     properties: {
       input: ref('Input'),
-      output: ref('Output'),
+      // null until the first chunk (a prediction that is starting); OpenAPI 3.0 ignores a $ref's siblings.
+      output: { allOf: [ref('Output')], nullable: true },
       id: { title: 'Id', type: 'string' },
       version: { title: 'Version', type: 'string' },
       created_at: { title: 'Created At', ...isoTime },
@@ -76,6 +78,26 @@ const SCHEMAS: Record<string, Schema> = {
       error: nullable({ title: 'Error', type: 'string' }),
       status: ref('Status'),
       metrics: { title: 'Metrics', type: 'object' },
+    },
+  },
+  // FastAPI's, as Cog publishes them: a 422 lists each problem with where it is.
+  HTTPValidationError: {
+    title: 'HTTPValidationError',
+    type: 'object',
+    properties: { detail: { title: 'Detail', type: 'array', items: ref('ValidationError') } },
+  },
+  ValidationError: {
+    title: 'ValidationError',
+    required: ['loc', 'msg', 'type'],
+    type: 'object',
+    properties: {
+      loc: {
+        title: 'Location',
+        type: 'array',
+        items: { anyOf: [{ type: 'string' }, { type: 'integer' }] },
+      },
+      msg: { title: 'Message', type: 'string' },
+      type: { title: 'Error Type', type: 'string' },
     },
   },
   Error: {
@@ -91,6 +113,10 @@ const SCHEMAS: Record<string, Schema> = {
 };
 
 const errorResponse = (description: string) => ({ description, ...json(ref('Error')) });
+const validationErrorResponse = {
+  description: 'Validation Error',
+  ...json(ref('HTTPValidationError')),
+};
 const predictionId = {
   name: 'prediction_id',
   in: 'path',
@@ -121,7 +147,7 @@ function predictOperation(summary: string, operationId: string, parameters: Sche
       },
       202: { description: 'Started (`Prefer: respond-async`)', ...json(ref('PredictionResponse')) },
       409: errorResponse('Every generation slot is taken; retry later'),
-      422: errorResponse('Invalid input'),
+      422: validationErrorResponse,
       503: errorResponse('The model is loading, or the server is shutting down'),
     },
   };
@@ -160,7 +186,11 @@ export function cogOpenApi(options: { maxNewTokens: number; modelName: string })
           summary: 'Cancel',
           operationId: 'cancel_predictions__prediction_id__cancel_post',
           parameters: [predictionId],
-          responses: { ...plainOk('Cancel requested'), 404: errorResponse('Unknown prediction') },
+          responses: {
+            ...plainOk('Cancel requested'),
+            404: errorResponse('Unknown prediction'),
+            422: validationErrorResponse,
+          },
         },
       },
       '/shutdown': {
