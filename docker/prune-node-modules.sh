@@ -35,10 +35,19 @@ done
 [ -d "node_modules/$llama_cpu" ] || { echo "node-llama-cpp has no binary for $platform" >&2; exit 1; }
 rm -f node_modules/node-llama-cpp/llama/gitRelease.bundle
 
+# TypeScript (~20 MB) is node-llama-cpp's optional peer, for its type declarations only; as a dev
+# dependency of the repository it is "devOptional", which npm ci --omit=dev still installs.
+rm -rf node_modules/typescript
+
 # Source maps and type declarations serve editors and debuggers, not a running server.
 find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.[cm]ts' \) -delete
 
 node -e "require('@huggingface/transformers'); require('onnxruntime-node'); require('fastify')"
-node --input-type=module -e "import { getLlama } from 'node-llama-cpp';
-await (await getLlama({ gpu: false, build: 'never', skipDownload: true })).dispose();"
+# From a file, not node -e: node-llama-cpp tests its binary in a child forked with this
+# process's execArgv, which would rerun the -e code there instead, and the test fails.
+check=.llama-cpp-check.mjs
+printf '%s\n' "import { getLlama } from 'node-llama-cpp';" \
+  "await (await getLlama({ gpu: false, build: 'never', skipDownload: true })).dispose();" >"$check"
+node "$check"
+rm -f "$check"
 echo "node_modules for $platform: $(du -sm node_modules | cut -f1) MB"
