@@ -39,6 +39,33 @@ module.exports = {
       { path: `${PULUMI}(aws|gcp)/`, reachable: true },
     ),
     rule(
+      'the-library-deploys-nothing',
+      'The package entries (infra/library) reach no program and no stack config: importing them declares nothing.',
+      { path: '^infra/library/' },
+      {
+        path: ['^infra/(index|program|config|endpoint-args)\\.ts$', '^infra/config/'],
+        reachable: true,
+      },
+    ),
+    rule(
+      'each-entry-loads-only-its-providers',
+      'llm-deploy needs only @pulumi/kubernetes; llm-deploy/aws, /gcp and /edge add their own provider.',
+      { path: '^infra/library/(index|aws|gcp)\\.ts$' },
+      { path: `${PULUMI}(docker)/`, reachable: true },
+    ),
+    rule(
+      'core-entry-needs-no-cloud',
+      'A program on an existing cluster installs no cloud provider.',
+      { path: '^infra/library/(index|edge)\\.ts$' },
+      { path: `${PULUMI}(aws|gcp)/`, reachable: true },
+    ),
+    rule(
+      'cloud-entries-need-one-cloud',
+      'llm-deploy/aws needs no @pulumi/gcp, and llm-deploy/gcp no @pulumi/aws.',
+      { path: '^infra/library/(aws|gcp)\\.ts$' },
+      { path: `${PULUMI}(aws|gcp)/`, pathNot: `${PULUMI}$1/`, reachable: true },
+    ),
+    rule(
       'api-sees-only-engine-types',
       'Protocols know the engine interface, never a backend.',
       { path: '^inference/src/api/' },

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import * as pulumi from '@pulumi/pulumi';
-import { ClusterAddons } from './components/cluster-addons';
 import { CPU_DOCKERFILE, CUDA_DOCKERFILE, Image, REPOSITORY_ROOT } from './components/image';
-import { InferenceService } from './components/inference-service';
+import { LlmEndpoint } from './components/llm-endpoint';
 import type { StackInputs } from './config';
 import type { CostEstimate } from './lib/pricing';
 import { contextDigest } from './lib/context-digest';
+import { endpointArgs } from './endpoint-args';
 import { AwsPlatform } from './platforms/aws';
 import { EdgeService } from './components/edge-service';
 import { GcpPlatform } from './platforms/gcp';
@@ -33,10 +33,16 @@ export function deployStack(inputs: StackInputs): StackOutputs {
   const { config, secrets } = inputs;
   switch (config.target) {
     case 'onprem': {
+      const { registry, gpuNodeLabels, gpuTaints, ...onprem } = config.onprem!;
       const cluster = new OnPremCluster('onprem', {
-        settings: config.onprem!,
-        kubeconfig: secrets.kubeconfig,
-        registryPassword: secrets.registryPassword,
+        ...(secrets.kubeconfig ? { kubeconfig: secrets.kubeconfig } : {}),
+        ...(onprem.kubeconfigPath ? { kubeconfigPath: onprem.kubeconfigPath } : {}),
+        ...(onprem.context ? { context: onprem.context } : {}),
+        gpuNodeLabels,
+        gpuTaints,
+        // config.ts requires the registry and its password on-prem.
+        ...(registry ? { registry: { ...registry, password: secrets.registryPassword! } } : {}),
+        ...(onprem.storageClass ? { storageClass: onprem.storageClass } : {}),
       });
       return deployOnCluster(cluster.platform, inputs);
     }
@@ -64,44 +70,28 @@ function buildTag(cuda: boolean): string {
   return `${pulumi.getStack()}-${contextDigest(REPOSITORY_ROOT, dockerfile).slice(0, 12)}`;
 }
 
+function requireRegistry(platform: ClusterPlatform) {
+  if (!platform.registry)
+    throw new Error(`the ${platform.kind} platform has no registry to push the image to`);
+  return platform.registry;
+}
+
 /** What every Kubernetes target shares once its platform has handed over a cluster. */
 export function deployOnCluster(
   platform: ClusterPlatform,
   inputs: StackInputs,
   imageTag: string = pulumi.getStack(),
 ): StackOutputs {
-  const { config, secrets } = inputs;
-  const { service } = config;
-  const addons = new ClusterAddons('addons', {
-    provider: platform.provider,
-    settings: config.addons,
-    gpu: platform.gpu,
-    needsGpuPlugin: service.resources.gpus > 0 && !platform.provides.gpuDevicePlugin,
-    ingressClass: config.addons.ingressClass,
-    ingressNamespace: service.ingressControllerNamespace,
-  });
+  const { config } = inputs;
   const built = config.prebuiltImage
     ? undefined
     : new Image('image', {
-        registry: platform.registry,
-        cuda: service.resources.gpus > 0,
+        registry: requireRegistry(platform),
+        cuda: config.service.resources.gpus > 0,
         tag: imageTag,
       });
   const image = built?.ref ?? pulumi.output(config.prebuiltImage!);
-  const workload = new InferenceService(service.name, {
-    provider: platform.provider,
-    gpu: platform.gpu,
-    service,
-    image,
-    ...(platform.storageClassName ? { storageClassName: platform.storageClassName } : {}),
-    secrets: {
-      hfToken: secrets.hfToken,
-      apiKeys: secrets.apiKeys,
-      webhookSecret: secrets.webhookSecret,
-    },
-    ...(platform.pullWithRegistryCredentials ? { pullCredentials: platform.registry } : {}),
-    dependsOn: addons.ready,
-  });
+  const workload = new LlmEndpoint(config.service.name, endpointArgs(platform, inputs, image));
   return {
     endpoint: workload.endpoint,
     openaiBaseUrl: workload.openaiBaseUrl,

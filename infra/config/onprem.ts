@@ -2,6 +2,7 @@ import { isDnsSubdomain } from '../lib/naming';
 import { SectionReader } from './section';
 import type { ConfigProblem } from './errors';
 import type { GpuTaint, OnPremSettings, TaintEffect } from '../model';
+import { DEFAULT_GPU_NODE_LABELS, DEFAULT_GPU_TAINTS } from '../platforms/onprem/scheduling';
 
 const FIELDS = [
   'kubeconfigPath',
@@ -14,9 +15,7 @@ const FIELDS = [
 ] as const;
 const EFFECTS: readonly TaintEffect[] = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
-/** Labels NVIDIA's GPU feature discovery puts on GPU nodes, and the taint clusters commonly use. */
-export const DEFAULT_GPU_NODE_LABELS = { 'nvidia.com/gpu.present': 'true' };
-export const DEFAULT_GPU_TAINTS: GpuTaint[] = [{ key: 'nvidia.com/gpu', effect: 'NoSchedule' }];
+export { DEFAULT_GPU_NODE_LABELS, DEFAULT_GPU_TAINTS };
 
 export interface OnPremContext {
   kubeconfigSecretSet: boolean;

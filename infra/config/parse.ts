@@ -14,8 +14,16 @@ import {
   type ConfigKey,
   type Target,
 } from './schema';
-import { readServiceSettings } from './service';
-import type { AddonSettings, GpuAddon, ServiceSettings } from '../model';
+import { CONFIG_FIELD_NAMES, readServiceSettings } from './service';
+import {
+  clusterIssuerProblems,
+  kedaMetricSourceProblems,
+  publicEndpointProblems,
+  SERVICE_BOUNDS,
+  type AddonSettings,
+  type GpuAddon,
+  type ServiceSettings,
+} from '../model';
 import type { StackConfig } from './stack-config';
 
 const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
@@ -68,14 +76,13 @@ export function parseStackConfig(
   // Secret whether or not this file holds the keys, and the kustomization header says to create it.
   if (purpose === 'render' && service.ingress && !allowAnonymous)
     service.secrets = { ...service.secrets, apiKeys: true };
-  if (service.ingress && !service.secrets.apiKeys && !allowAnonymous) {
-    r.problem(
-      'apiKeys',
-      undefined,
-      `the endpoint is public (host ${service.ingress.host}) and has no API keys`,
-      'pulumi config set --secret llm-deploy:apiKeys <key1,key2>, or set llm-deploy:allowAnonymous true',
-    );
-  }
+  r.report(
+    publicEndpointProblems(
+      { host: service.ingress?.host, hasApiKeys: service.secrets.apiKeys, allowAnonymous },
+      CONFIG_FIELD_NAMES,
+      'pulumi config set --secret llm-deploy:apiKeys <key1,key2>',
+    ),
+  );
   const onprem =
     target === 'onprem'
       ? readOnPremSection(raw.onprem, {
@@ -113,25 +120,19 @@ export function parseStackConfig(
     ...(gcp ? { gcp } : {}),
     ...(edge ? { edge } : {}),
     cost,
+    allowAnonymous,
     secretsSet,
   };
 }
 
-/**
- * KEDA scales on llm_requests_waiting, read from Prometheus: without a Prometheus that scrapes
- * the pods it has no metric and the service never scales, silently. A ServiceMonitor (for the
- * add-on's kube-prometheus-stack, or a prometheus-operator the cluster runs) or a prometheusUrl
- * of the user's own choosing is a metric source; the default URL alone is not.
- */
+/** KEDA needs a metric source (infra/model/service-rules.ts says why). */
 function checkKedaMetricSource(r: ConfigReader, service: ServiceSettings): void {
-  if (service.scaling.autoscaler !== 'keda' || service.serviceMonitor || r.has('prometheusUrl'))
-    return;
-  r.problem(
-    'autoscaler',
-    'keda',
-    `scales on llm_requests_waiting, which KEDA reads from Prometheus at ${service.scaling.prometheusUrl}, but nothing makes a Prometheus scrape the pods (serviceMonitor is false, prometheusUrl is the default), so it would never scale`,
-    'set llm-deploy:addonPrometheus true (installs kube-prometheus-stack and, with it, the ServiceMonitor), or serviceMonitor true for a prometheus-operator the cluster runs, or prometheusUrl to your own Prometheus that scrapes the pods (prometheus.io/* annotations), or autoscaler hpa',
-  );
+  const source = {
+    scaling: service.scaling,
+    serviceMonitor: service.serviceMonitor,
+    prometheusUrlSet: r.has('prometheusUrl'),
+  };
+  r.report(kedaMetricSourceProblems(source, CONFIG_FIELD_NAMES));
 }
 
 /** The target's own section (`llm-deploy:aws`, `gcp`, `edge`), read against the workload. */
@@ -211,27 +212,8 @@ function readAddons(
   const tls = service.ingress?.tls;
   const issuerName = tls && 'issuer' in tls ? tls.issuer : undefined;
   if (issuerName !== undefined && certManager) {
-    if (!acmeEmail)
-      r.problem(
-        'acmeEmail',
-        undefined,
-        `the add-ons create the ClusterIssuer ${issuerName} for ${service.ingress?.host}, and ACME needs an account e-mail`,
-        'set llm-deploy:acmeEmail, or give an existing certificate in llm-deploy:tlsSecretName',
-      );
-    else if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(acmeEmail))
-      r.problem(
-        'acmeEmail',
-        acmeEmail,
-        'is not an e-mail address',
-        'use an address that can receive expiry notices, e.g. ops@example.com',
-      );
-    if (!/^https:\/\//.test(acmeServer))
-      r.problem(
-        'acmeServer',
-        acmeServer,
-        'is not an https URL of an ACME directory',
-        "use Let's Encrypt's https://acme-v02.api.letsencrypt.org/directory",
-      );
+    const issuer = { name: issuerName, host: service.ingress!.host, acmeEmail, acmeServer };
+    r.report(clusterIssuerProblems(issuer, CONFIG_FIELD_NAMES));
   }
   return {
     gpu: r.oneOf<GpuAddon>('addonGpu', ['devicePlugin', 'gpuOperator', 'none']),
@@ -242,7 +224,8 @@ function readAddons(
     prometheus: r.boolean('addonPrometheus'),
     prometheusNamespace: service.prometheusNamespace,
     alerts: {
-      ttftSloSeconds: r.integer('ttftSloMilliseconds', 50, 600_000) / 1000,
+      ttftSloSeconds:
+        r.integer('ttftSloMilliseconds', ...SERVICE_BOUNDS.ttftSloMilliseconds) / 1000,
       queuePerReplica: service.scaling.queuePerReplica,
     },
     ...(issuerName !== undefined && certManager && acmeEmail

@@ -1,4 +1,5 @@
 import { parseQuantity } from '../lib/quantity';
+import { notOneOf, notQuantity, notWholeNumber, outOfRange, type ArgProblem } from '../model';
 import type { ConfigProblem } from './errors';
 import { CONFIG_KEYS, CONFIG_NAMESPACE, type ConfigKey, type KeySpec } from './schema';
 
@@ -23,6 +24,12 @@ export class ConfigReader {
 
   problem(key: string, value: unknown, why: string, fix: string): void {
     this.problems.push({ key: fullKey(key), value: show(value), why, fix });
+  }
+
+  /** Problems found by a shared rule (infra/model), their fields already named as full keys. */
+  report(problems: readonly ArgProblem[]): void {
+    for (const p of problems)
+      this.problems.push({ key: p.field, value: show(p.value), why: p.why, fix: p.fix });
   }
 
   /** True when the key is set at all (secrets: only presence is read here). */
@@ -57,16 +64,13 @@ export class ConfigReader {
     const value = this.value(key);
     const number = typeof value === 'number' ? value : Number(String(value).trim());
     if (!Number.isInteger(number) || String(value).trim() === '') {
-      this.problem(
-        key,
-        value,
-        'must be a whole number',
-        `use digits only, e.g. ${fullKey(key)}: ${min}`,
-      );
+      const rule = notWholeNumber(`${fullKey(key)}: ${min}`);
+      this.problem(key, value, rule.why, rule.fix);
       return min;
     }
     if (number < min || number > max) {
-      this.problem(key, value, `must be between ${min} and ${max}`, `pick a value in that range`);
+      const rule = outOfRange(min, max);
+      this.problem(key, value, rule.why, rule.fix);
       return Math.min(Math.max(number, min), max);
     }
     return number;
@@ -83,24 +87,16 @@ export class ConfigReader {
   oneOf<T extends string>(key: ConfigKey, choices: readonly T[]): T {
     const text = this.string(key);
     if ((choices as readonly string[]).includes(text)) return text as T;
-    const near = choices.find((c) => c.toLowerCase() === text.toLowerCase());
-    this.problem(
-      key,
-      this.value(key),
-      `must be one of ${choices.join(', ')}`,
-      near ? `write it as ${JSON.stringify(near)}` : `pick one of ${choices.join(', ')}`,
-    );
+    const rule = notOneOf(choices, text);
+    this.problem(key, this.value(key), rule.why, rule.fix);
     return choices[0];
   }
 
   quantity(key: ConfigKey, unit: 'cpu' | 'memory'): string {
     const text = this.string(key);
     if (parseQuantity(text) !== undefined && parseQuantity(text)! > 0) return text;
-    const fix =
-      unit === 'cpu'
-        ? 'use cores ("2", "0.5") or millicores ("500m")'
-        : 'use a size with a binary suffix, e.g. "512Mi" or "8Gi"';
-    this.problem(key, this.value(key), `is not a positive Kubernetes ${unit} quantity`, fix);
+    const rule = notQuantity(unit);
+    this.problem(key, this.value(key), rule.why, rule.fix);
     return unit === 'cpu' ? '1' : '1Gi';
   }
 }

@@ -1,41 +1,56 @@
-import { isDnsLabel, isDnsSubdomain, isHostName, MAX_SERVICE_NAME_LENGTH } from '../lib/naming';
-import { isNginxSize, parseQuantity } from '../lib/quantity';
+import {
+  AUTOSCALERS,
+  CACHE_KINDS,
+  corsOriginProblems,
+  ingressProblems,
+  LOG_LEVELS,
+  maxBodySizeProblems,
+  nameProblems,
+  namespaceProblems,
+  peerNamespaceProblems,
+  requestWithinLimitProblems,
+  scalingProblems,
+  SERVICE_BOUNDS,
+  type FieldNames,
+  type IngressSettings,
+  type ScalingSettings,
+  type ServiceSettings,
+} from '../model';
 import { fullKey, type ConfigReader } from './reader';
 import { readModelSettings } from './model';
-import type { Autoscaler, IngressSettings, ScalingSettings, ServiceSettings } from '../model';
 
-const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
-const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+/** Stack config names a field by its key: `llm-deploy:key`, and `key` inside a fix. */
+export const CONFIG_FIELD_NAMES: FieldNames = { full: fullKey, short: (field) => field };
+const n = CONFIG_FIELD_NAMES;
 
 /** The workload's settings; cross-key rules are checked here too, each naming both keys. */
 export function readServiceSettings(r: ConfigReader): ServiceSettings {
   const name = readName(r);
   const namespace = r.optionalString('namespace') ?? name;
-  if (namespace !== name && !isDnsLabel(namespace)) {
-    r.problem(
-      'namespace',
-      namespace,
-      'is not a valid namespace name (a DNS label)',
-      'use lower-case letters, digits and "-", starting with a letter',
-    );
-  }
+  r.report(namespaceProblems(namespace, name, n));
   const resources = {
     cpuRequest: r.quantity('cpuRequest', 'cpu'),
     cpuLimit: r.quantity('cpuLimit', 'cpu'),
     memoryRequest: r.quantity('memoryRequest', 'memory'),
     memoryLimit: r.quantity('memoryLimit', 'memory'),
     shmSize: r.quantity('shmSize', 'memory'),
-    gpus: r.integer('gpusPerReplica', 0, 16),
+    gpus: r.integer('gpusPerReplica', ...SERVICE_BOUNDS.gpusPerReplica),
   };
-  requestWithinLimit(r, 'cpuRequest', resources.cpuRequest, 'cpuLimit', resources.cpuLimit);
-  requestWithinLimit(
-    r,
-    'memoryRequest',
-    resources.memoryRequest,
-    'memoryLimit',
-    resources.memoryLimit,
+  r.report(
+    requestWithinLimitProblems(
+      { field: 'cpuRequest', value: resources.cpuRequest },
+      { field: 'cpuLimit', value: resources.cpuLimit },
+      n,
+    ),
   );
-  const maxConcurrent = r.integer('maxConcurrent', 0, 1024);
+  r.report(
+    requestWithinLimitProblems(
+      { field: 'memoryRequest', value: resources.memoryRequest },
+      { field: 'memoryLimit', value: resources.memoryLimit },
+      n,
+    ),
+  );
+  const maxConcurrent = r.integer('maxConcurrent', ...SERVICE_BOUNDS.maxConcurrent);
   const storageClass = r.optionalString('storageClass');
   const ingress = readIngress(r);
   return {
@@ -44,12 +59,12 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
     model: readModelSettings(r),
     resources,
     cache: {
-      kind: r.oneOf('modelCache', ['emptyDir', 'pvc'] as const),
+      kind: r.oneOf('modelCache', CACHE_KINDS),
       size: r.quantity('modelCacheSize', 'memory'),
       ...(storageClass ? { storageClass } : {}),
     },
-    modelLoadSeconds: r.integer('modelLoadSeconds', 30, 7200),
-    shutdownGraceSeconds: r.integer('shutdownGraceSeconds', 1, 3600),
+    modelLoadSeconds: r.integer('modelLoadSeconds', ...SERVICE_BOUNDS.modelLoadSeconds),
+    shutdownGraceSeconds: r.integer('shutdownGraceSeconds', ...SERVICE_BOUNDS.shutdownGraceSeconds),
     ...(maxConcurrent > 0 ? { maxConcurrent } : {}),
     logLevel: r.oneOf('logLevel', LOG_LEVELS),
     scaling: readScaling(r, ingress),
@@ -76,29 +91,13 @@ function readCorsOrigins(r: ConfigReader): string[] {
     .split(',')
     .map((o) => o.trim())
     .filter((o) => o !== '');
-  for (const origin of origins) {
-    if (origin !== '*' && URL.parse(origin)?.origin !== origin) {
-      r.problem(
-        'corsOrigins',
-        origin,
-        'is not an origin (scheme://host[:port], no path or trailing slash)',
-        'list origins as browsers send them, e.g. https://app.example.com, or * for any',
-      );
-    }
-  }
+  r.report(corsOriginProblems(origins, n));
   return origins;
 }
 
 function readName(r: ConfigReader): string {
   const name = r.string('name');
-  if (!isDnsLabel(name, MAX_SERVICE_NAME_LENGTH)) {
-    r.problem(
-      'name',
-      name,
-      `is not a DNS label of at most ${MAX_SERVICE_NAME_LENGTH} characters`,
-      'use lower-case letters, digits and "-", starting with a letter, e.g. "llm-prod"',
-    );
-  }
+  r.report(nameProblems(name, n));
   return name;
 }
 
@@ -107,76 +106,25 @@ function readNamespaceKey(
   key: 'ingressControllerNamespace' | 'prometheusNamespace',
 ): string {
   const value = r.string(key);
-  if (!isDnsLabel(value))
-    r.problem(
-      key,
-      value,
-      'is not a valid namespace name',
-      'use the namespace the component runs in, e.g. "monitoring"',
-    );
+  r.report(peerNamespaceProblems(key, value, n));
   return value;
-}
-
-function requestWithinLimit(
-  r: ConfigReader,
-  requestKey: 'cpuRequest' | 'memoryRequest',
-  request: string,
-  limitKey: 'cpuLimit' | 'memoryLimit',
-  limit: string,
-): void {
-  if (parseQuantity(request)! > parseQuantity(limit)!) {
-    r.problem(
-      requestKey,
-      request,
-      `exceeds ${fullKey(limitKey)} (${limit}); Kubernetes rejects a request above its limit`,
-      `lower ${requestKey} or raise ${limitKey}`,
-    );
-  }
 }
 
 function readScaling(r: ConfigReader, ingress: IngressSettings | undefined): ScalingSettings {
   const scaling: ScalingSettings = {
     autoscaler: r.oneOf('autoscaler', AUTOSCALERS),
-    minReplicas: r.integer('minReplicas', 1, 1000),
-    maxReplicas: r.integer('maxReplicas', 1, 1000),
+    minReplicas: r.integer('minReplicas', ...SERVICE_BOUNDS.minReplicas),
+    maxReplicas: r.integer('maxReplicas', ...SERVICE_BOUNDS.maxReplicas),
     scaleToZero: r.boolean('scaleToZero'),
-    queuePerReplica: r.integer('queuePerReplica', 1, 10000),
-    cpuTargetPercent: r.integer('cpuTargetPercent', 10, 100),
-    scaleDownDelaySeconds: r.integer('scaleDownDelaySeconds', 0, 86400),
+    queuePerReplica: r.integer('queuePerReplica', ...SERVICE_BOUNDS.queuePerReplica),
+    cpuTargetPercent: r.integer('cpuTargetPercent', ...SERVICE_BOUNDS.cpuTargetPercent),
+    scaleDownDelaySeconds: r.integer(
+      'scaleDownDelaySeconds',
+      ...SERVICE_BOUNDS.scaleDownDelaySeconds,
+    ),
     prometheusUrl: r.string('prometheusUrl'),
   };
-  if (scaling.minReplicas > scaling.maxReplicas) {
-    r.problem(
-      'minReplicas',
-      scaling.minReplicas,
-      `exceeds llm-deploy:maxReplicas (${scaling.maxReplicas})`,
-      'lower minReplicas or raise maxReplicas',
-    );
-  }
-  if (scaling.scaleToZero && scaling.autoscaler !== 'keda') {
-    r.problem(
-      'scaleToZero',
-      true,
-      `needs llm-deploy:autoscaler keda (it is ${scaling.autoscaler}); an HPA cannot scale to zero`,
-      'set autoscaler to keda, or scaleToZero to false',
-    );
-  }
-  if (scaling.scaleToZero && !ingress) {
-    r.problem(
-      'scaleToZero',
-      true,
-      'needs llm-deploy:host: the KEDA HTTP add-on routes and holds requests by host name',
-      'set host, or scaleToZero to false',
-    );
-  }
-  if (scaling.autoscaler === 'keda' && !/^https?:\/\/[^\s/]+/.test(scaling.prometheusUrl)) {
-    r.problem(
-      'prometheusUrl',
-      scaling.prometheusUrl,
-      'is not an http(s) URL; KEDA reads the requests-waiting metric from it',
-      'use the in-cluster URL, e.g. http://prometheus.monitoring.svc:9090',
-    );
-  }
+  r.report(scalingProblems(scaling, ingress !== undefined, n));
   return scaling;
 }
 
@@ -184,31 +132,15 @@ function readIngress(r: ConfigReader): IngressSettings | undefined {
   const host = r.optionalString('host');
   const className = r.string('ingressClass');
   const maxBodySize = r.string('maxBodySize');
-  const requestTimeoutSeconds = r.integer('requestTimeoutSeconds', 1, 86400);
+  const requestTimeoutSeconds = r.integer(
+    'requestTimeoutSeconds',
+    ...SERVICE_BOUNDS.requestTimeoutSeconds,
+  );
   const secretName = r.optionalString('tlsSecretName');
   const issuer = r.string('tlsIssuer');
-  if (!isNginxSize(maxBodySize)) {
-    r.problem(
-      'maxBodySize',
-      maxBodySize,
-      'is not an nginx size',
-      'use digits with an optional k, m or g suffix, e.g. "10m"',
-    );
-  }
+  r.report(maxBodySizeProblems(maxBodySize, n));
   if (host === undefined) return undefined;
-  if (!isHostName(host)) {
-    const fix = /^https?:\/\//.test(host)
-      ? `drop the scheme and path: ${JSON.stringify(host.replace(/^https?:\/\//, '').split('/')[0])}`
-      : 'use a lower-case DNS name such as "llm.example.com"';
-    r.problem('host', host, 'is not a DNS host name', fix);
-  }
-  if (!isDnsSubdomain(className))
-    r.problem(
-      'ingressClass',
-      className,
-      'is not a valid IngressClass name',
-      'use the class of your ingress controller, e.g. "nginx"',
-    );
+  r.report(ingressProblems(host, className, n));
   return {
     host,
     className,

@@ -19,6 +19,8 @@ export interface StackConfig {
   edge?: EdgeSettings;
   /** What the stack costs per hour and month at its replica bounds, from the pricing table. */
   cost: CostEstimate;
+  /** A public endpoint may run without API keys (`llm-deploy:allowAnonymous`). */
+  allowAnonymous: boolean;
   secretsSet: {
     hfToken: boolean;
     apiKeys: boolean;

@@ -18,7 +18,8 @@ export interface ClusterPlatform {
   kind: 'aws' | 'gcp' | 'onprem';
   provider: k8s.Provider;
   gpu: GpuScheduling;
-  registry: RegistryTarget;
+  /** Where images are pushed; undefined when the platform was given none (on-prem). */
+  registry?: RegistryTarget;
   /** StorageClass for the model-cache PVC; undefined means the cluster default. */
   storageClassName?: pulumi.Input<string>;
   /** Add-ons the platform already provides (GKE installs NVIDIA drivers and the device plugin). */

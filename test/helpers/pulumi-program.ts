@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parse } from 'yaml';
 import type * as pulumiType from '@pulumi/pulumi';
+import { UrnTracker, type AliasSpec, type Registration } from './urns';
 
 /** The key Pulumi's mocks use to mark a secret value in recorded inputs. */
 export const SECRET_SIG = '4dabf18193072939515e22adb298388d';
@@ -16,6 +17,8 @@ export interface ResourceRecord {
 
 export interface ProgramRun {
   records: ResourceRecord[];
+  /** Every resource's URN and aliases as the engine would compute them. */
+  registrations: Registration[];
   /** Resolved stack outputs, and whether each one is a Pulumi secret. */
   outputs: Record<string, unknown>;
   secretOutputs: string[];
@@ -55,6 +58,14 @@ export interface RunOptions {
   imageSalt?: string;
   /** Module that is the program; default infra/index.ts. */
   program?: string;
+  /** Pulumi project name (the namespace of `new pulumi.Config()`). @default 'llm-deploy' */
+  project?: string;
+  /**
+   * A folder whose own @pulumi/pulumi runs the program (a separate program with its own
+   * node_modules): the mocks must be installed in the copy the program uses.
+   * @default the repository's copy
+   */
+  sdkFrom?: string;
   /**
    * Outputs the real providers would compute (ARNs, endpoints), added to a resource's inputs,
    * and answers to provider functions; by default a resource's state is its inputs and a
@@ -72,12 +83,22 @@ export interface RunOptions {
  */
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const records: ResourceRecord[] = [];
-  const run: ProgramRun = { records, outputs: {}, secretOutputs: [] };
+  const urns = new UrnTracker(options.stack, options.project ?? 'llm-deploy');
+  const run: ProgramRun = {
+    records,
+    registrations: urns.registrations,
+    outputs: {},
+    secretOutputs: [],
+  };
   let finished!: Promise<void>;
   jest.isolateModules(() => {
     // A fresh registry needs require(): imports are hoisted and cached across stacks.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const pulumi: typeof pulumiType = require('@pulumi/pulumi');
+    const pulumi: typeof pulumiType = require(
+      options.sdkFrom
+        ? require.resolve('@pulumi/pulumi', { paths: [options.sdkFrom] })
+        : '@pulumi/pulumi',
+    );
     pulumi.runtime.setMocks(
       {
         newResource: (args) => {
@@ -101,11 +122,12 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
         },
         call: (args) => options.providers?.call(args.token, args.inputs) ?? args.inputs,
       },
-      'llm-deploy',
+      options.project ?? 'llm-deploy',
       options.stack,
       false,
       'organization',
     );
+    trackUrns(pulumi, urns);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     finished = (async () => {
       let program: Record<string, unknown>;
@@ -127,6 +149,53 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   });
   await finished;
   return run;
+}
+
+/** The alias specs of a RegisterResourceRequest (the protobuf's getters). */
+interface AliasMessage {
+  getUrn(): string;
+  hasSpec(): boolean;
+  getSpec(): {
+    getName(): string;
+    getType(): string;
+    getStack(): string;
+    getProject(): string;
+    getParenturn(): string;
+    getNoparent(): boolean;
+  };
+}
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getAliasesList(): AliasMessage[];
+}
+type Monitor = {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(request: RegisterRequest, callback: unknown): Promise<void>;
+};
+
+/** Records each request to the mock monitor with `urns`, before the mocks answer it. */
+function trackUrns(pulumi: typeof pulumiType, urns: UrnTracker): void {
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const registerResource = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const specs = request.getAliasesList().map((alias): AliasSpec => {
+      if (!alias.hasSpec()) return { urn: alias.getUrn() };
+      const spec = alias.getSpec();
+      return {
+        name: spec.getName(),
+        type: spec.getType(),
+        stack: spec.getStack(),
+        project: spec.getProject(),
+        parentUrn: spec.getParenturn(),
+        noParent: spec.getNoparent(),
+      };
+    });
+    const [type, name, parent] = [request.getType(), request.getName(), request.getParent()];
+    urns.register(monitor.newUrn(parent, type, name), type, name, parent, specs);
+    return registerResource(request, callback);
+  };
 }
 
 /** Removes Pulumi's secret wrappers, leaving the values (for schema and policy checks). */

@@ -2,6 +2,8 @@
  * Every example stack through the real program under Pulumi mocks: the resources it declares,
  * their key fields, their schemas and the policy suite.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import { DEFAULT_GPU_TAINTS } from '../../infra/config/onprem';
 import { allSchemaErrors } from '../helpers/kube-schema';
 import {
@@ -97,28 +99,29 @@ describe('onprem (GPU, KEDA, cert-manager, PVC cache, ServiceMonitor)', () => {
       [
         'docker:index/image:Image image-build',
         'kubernetes:apps/v1:Deployment llm-prod-deployment',
-        'kubernetes:cert-manager.io/v1:ClusterIssuer addons-cluster-issuer',
-        'kubernetes:core/v1:ConfigMap addons-llm-deploy-dashboard',
+        'kubernetes:cert-manager.io/v1:ClusterIssuer llm-prod-addons-cluster-issuer',
+        'kubernetes:core/v1:ConfigMap llm-prod-addons-llm-deploy-dashboard',
         'kubernetes:core/v1:Namespace llm-prod-namespace',
         'kubernetes:core/v1:PersistentVolumeClaim llm-prod-model-cache-persistentvolumeclaim',
         'kubernetes:core/v1:Secret llm-prod-registry-secret',
         'kubernetes:core/v1:Secret llm-prod-secret',
         'kubernetes:core/v1:Service llm-prod-service',
         'kubernetes:core/v1:ServiceAccount llm-prod-serviceaccount',
-        'kubernetes:helm.sh/v3:Release addons-cert-manager',
-        'kubernetes:helm.sh/v3:Release addons-ingress-nginx',
-        'kubernetes:helm.sh/v3:Release addons-keda',
-        'kubernetes:helm.sh/v3:Release addons-kube-prometheus-stack',
-        'kubernetes:helm.sh/v3:Release addons-nvidia-device-plugin',
+        'kubernetes:helm.sh/v3:Release llm-prod-addons-cert-manager',
+        'kubernetes:helm.sh/v3:Release llm-prod-addons-ingress-nginx',
+        'kubernetes:helm.sh/v3:Release llm-prod-addons-keda',
+        'kubernetes:helm.sh/v3:Release llm-prod-addons-kube-prometheus-stack',
+        'kubernetes:helm.sh/v3:Release llm-prod-addons-nvidia-device-plugin',
         'kubernetes:keda.sh/v1alpha1:ScaledObject llm-prod-scaledobject',
-        'kubernetes:monitoring.coreos.com/v1:PrometheusRule addons-llm-deploy-alerts',
+        'kubernetes:monitoring.coreos.com/v1:PrometheusRule llm-prod-addons-llm-deploy-alerts',
         'kubernetes:monitoring.coreos.com/v1:ServiceMonitor llm-prod-servicemonitor',
         'kubernetes:networking.k8s.io/v1:Ingress llm-prod-ingress',
         'kubernetes:networking.k8s.io/v1:NetworkPolicy llm-prod-networkpolicy',
         'kubernetes:policy/v1:PodDisruptionBudget llm-prod-poddisruptionbudget',
-        'llm-deploy:cluster-addons:ClusterAddons addons',
+        'llm-deploy:cluster-addons:ClusterAddons llm-prod-addons',
         'llm-deploy:image:Image image',
         'llm-deploy:inference-service:InferenceService llm-prod',
+        'llm-deploy:llm-endpoint:LlmEndpoint llm-prod',
         'llm-deploy:onprem:OnPremCluster onprem',
         'pulumi:providers:kubernetes onprem-k8s',
       ].sort(),
@@ -255,6 +258,32 @@ describe('onprem-internal (no Ingress, HPA, prebuilt image, add-ons off)', () =>
     expect(provider.kubeconfig).toHaveProperty(SECRET_SIG);
     expect(provider.context).toBe('platform-prod');
   });
+});
+
+describe('stacks created before LlmEndpoint keep their resources', () => {
+  const before = JSON.parse(
+    fs.readFileSync(
+      path.join(__dirname, '..', 'fixtures', 'stack-urns-before-llm-endpoint.json'),
+      'utf8',
+    ),
+  ) as { urns: Record<string, string[]> };
+  test.each(Object.keys(STACKS))(
+    "%s: each old URN is one resource's URN or alias, so an update replaces nothing",
+    (stack) => {
+      const registrations = runs[stack].registrations;
+      const takenBy = (old: string) =>
+        registrations.filter((r) => r.urn === old || r.aliases.includes(old)).map((r) => r.urn);
+      const notKeptOnce = before.urns[stack]
+        .map((old) => ({ old, takenBy: takenBy(old) }))
+        .filter(({ takenBy }) => takenBy.length !== 1);
+      expect(notKeptOnce).toEqual([]);
+      // The grouping component itself is the one new resource.
+      const kept = new Set(before.urns[stack].flatMap(takenBy));
+      expect(registrations.filter((r) => !kept.has(r.urn)).map((r) => r.type)).toEqual([
+        'llm-deploy:llm-endpoint:LlmEndpoint',
+      ]);
+    },
+  );
 });
 
 test('a new image digest changes only the Deployment', async () => {

@@ -54,6 +54,18 @@ const FIXTURE: Record<string, string> = {
     "import { loadConfig } from '../../../inference/src/config';\nexport const image = loadConfig;\n",
   'infra/lib/engine.ts':
     "import type { Backend } from '../../inference/src/engine/types';\nexport type E = Backend;\n",
+  'infra/program.ts': "import { read } from './config/reader';\nexport const deploy = read;\n",
+  'infra/library/index.ts':
+    "import { deploy } from '../program';\nimport * as gcp from '@pulumi/gcp';\n" +
+    'export const run = () => [deploy(), gcp.config.project];\n',
+  'infra/library/aws.ts':
+    "import * as aws from '@pulumi/aws';\nimport * as docker from '@pulumi/docker';\n" +
+    'export const both = () => [aws.config.region, docker.config.host];\n',
+  'infra/library/gcp.ts':
+    "import * as aws from '@pulumi/aws';\nimport * as gcp from '@pulumi/gcp';\n" +
+    'export const both = () => [aws.config.region, gcp.config.project];\n',
+  'infra/library/edge.ts':
+    "import * as docker from '@pulumi/docker';\nexport const host = () => docker.config.host;\n",
   'inference/src/config.ts': 'export const loadConfig = () => ({});\n',
   'inference/src/engine/types.ts': 'export type Backend = { name: string };\n',
   'inference/src/engine/onnx-backend.ts': "export const onnx = { name: 'onnx' };\n",
@@ -95,6 +107,9 @@ test('a deliberate violation of each rule fails lint, naming the rule', () => {
   expect(result.statuses.every((status) => status !== 0)).toBe(true);
   expect(violatedRules(result.stdout)).toEqual([
     'api-sees-only-engine-types',
+    'cloud-entries-need-one-cloud',
+    'core-entry-needs-no-cloud',
+    'each-entry-loads-only-its-providers',
     'infra-knows-only-the-server-env',
     'infra-loads-no-server-code',
     'manifests-and-render-import-no-pulumi',
@@ -102,7 +117,19 @@ test('a deliberate violation of each rule fails lint, naming the rule', () => {
     'no-cycles',
     'only-the-program-reads-config',
     'render-loads-no-pulumi',
+    'the-library-deploys-nothing',
     'the-server-knows-no-infra',
     'workloads-are-cloud-agnostic',
+  ]);
+});
+
+test('a package entry may load its own provider, and only it', () => {
+  const entryErrors = lintDeps(fixture)
+    .stdout.split('\n')
+    .filter((line) => /infra\/library\/(aws|gcp|edge)\.ts/.test(line))
+    .map((line) => line.trim().replace(/→ \S*node_modules\//, '→ '));
+  expect(entryErrors.sort()).toEqual([
+    'error cloud-entries-need-one-cloud: infra/library/gcp.ts → @pulumi/aws/index.js',
+    'error each-entry-loads-only-its-providers: infra/library/aws.ts → @pulumi/docker/index.js',
   ]);
 });

@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { AddonSettings, GpuScheduling } from '../../model';
+import type { AddonSettings, AlertThresholds, GpuScheduling } from '../../model';
 import { planMonitoringObjects, type KubeObject } from '../../manifests';
 import { CHARTS, type ChartPin } from './charts';
 import * as values from './values';
@@ -10,6 +10,11 @@ export { CHARTS } from './charts';
 export interface ClusterAddonsArgs {
   provider: k8s.Provider;
   settings: AddonSettings;
+  /**
+   * The alert rules' thresholds once known, when they come from Inputs (`settings.alerts` then
+   * holds stand-ins). @default settings.alerts
+   */
+  alerts?: pulumi.Input<AlertThresholds>;
   gpu: GpuScheduling;
   /** Install a GPU add-on: the service requests GPUs and the platform does not provide one. */
   needsGpuPlugin: boolean;
@@ -70,15 +75,32 @@ export class ClusterAddons extends pulumi.ComponentResource {
         values.kubePrometheusStackValues(),
         settings.prometheusNamespace,
       );
-      // The dashboard's ConfigMap and the PrometheusRule (whose CRD the chart installs).
-      for (const object of planMonitoringObjects(settings)) {
-        const { apiVersion, kind, ...fields } = object as KubeObject & Record<string, unknown>;
+      // The dashboard's ConfigMap and the PrometheusRule (whose CRD the chart installs). Which
+      // objects exist is known now; their fields wait for the thresholds.
+      const resolved = pulumi
+        .output(args.alerts ?? settings.alerts)
+        .apply((alerts) => planMonitoringObjects({ ...settings, alerts }));
+      planMonitoringObjects(settings).forEach((object, index) => {
+        const { apiVersion, kind, metadata } = object;
+        const field = (key: string) =>
+          resolved.apply(
+            (objects) => (objects[index] as KubeObject & Record<string, unknown>)[key],
+          );
         const opts = { parent: this, provider: args.provider, dependsOn: [stack] };
-        const logicalName = `${name}-${object.metadata.name}`;
-        if (kind === 'ConfigMap') new k8s.core.v1.ConfigMap(logicalName, fields, opts);
+        const logicalName = `${name}-${metadata.name}`;
+        if (kind === 'ConfigMap')
+          new k8s.core.v1.ConfigMap(
+            logicalName,
+            { metadata, data: field('data') as pulumi.Output<Record<string, string>> },
+            opts,
+          );
         else
-          new k8s.apiextensions.CustomResource(logicalName, { apiVersion, kind, ...fields }, opts);
-      }
+          new k8s.apiextensions.CustomResource(
+            logicalName,
+            { apiVersion, kind, metadata, spec: field('spec') },
+            opts,
+          );
+      });
     }
     if (settings.certManager) {
       const certManager = release(CHARTS.certManager, values.certManagerValues());

@@ -27,7 +27,7 @@ export interface EdgeImagePull {
   registry?: { server: string; username: string; password: pulumi.Input<string> };
 }
 
-/** Args of `EdgeService`: already validated by `infra/config.ts`. */
+/** Args of `EdgeService`, checked when it is constructed (as a stack's `llm-deploy:edge` is). */
 export interface EdgeServiceArgs {
   /**
    * Docker endpoint, e.g. `ssh://deploy@gpu-box` or `unix:///run/user/1000/docker.sock`.

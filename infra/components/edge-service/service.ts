@@ -3,6 +3,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { assertNoProblems } from '../../model';
 import { resolveEdgeArgs, type EdgeServiceArgs, type ResolvedEdgeArgs } from './args';
 import { SERVER_PORT, serverContainerArgs } from './container';
+import { buildContextProblems } from './context';
 import { edgeImage } from './image';
 import { tlsProxy } from './proxy';
 import { edgeArgProblems } from './validate';
@@ -26,6 +27,28 @@ function dockerProvider(
   );
 }
 
+/** The args as the component's state shows them: secret env and registry password as secrets. */
+function stateOf(args: EdgeServiceArgs): pulumi.Inputs {
+  const secretEnv = Object.fromEntries(
+    Object.entries(args.secretEnv ?? {}).map(([key, value]) => [key, pulumi.secret(value)]),
+  );
+  const image = args.image && 'pull' in args.image ? args.image.pull : undefined;
+  return {
+    ...args,
+    ...(args.secretEnv ? { secretEnv } : {}),
+    ...(image?.registry
+      ? {
+          image: {
+            pull: {
+              ...image,
+              registry: { ...image.registry, password: pulumi.secret(image.registry.password) },
+            },
+          },
+        }
+      : {}),
+  };
+}
+
 /**
  * The inference server on one Docker host: image built there or pulled, GPUs requested on a
  * CUDA host, a named volume for the model cache, a readiness health check, restart policy,
@@ -41,12 +64,12 @@ export class EdgeService extends pulumi.ComponentResource {
   readonly gpu: boolean;
 
   constructor(name: string, args: EdgeServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    assertNoProblems('EdgeService', edgeArgProblems(args));
+    assertNoProblems('EdgeService', [...edgeArgProblems(args), ...buildContextProblems(args)]);
     // Formerly `llm-deploy:platforms:EdgeService`: the alias keeps existing stacks from replacing it.
     super(
       'llm-deploy:edge-service:EdgeService',
       name,
-      {},
+      stateOf(args),
       pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:EdgeService' }] }),
     );
     const cfg = resolveEdgeArgs(name, args);

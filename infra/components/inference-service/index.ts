@@ -18,8 +18,14 @@ export interface InferenceServiceArgs {
   provider: k8s.Provider;
   /** The platform's GPU node labels and taints; used only when the service requests GPUs. */
   gpu: GpuScheduling;
-  /** Validated service settings (infra/config). */
+  /** Validated service settings: which objects exist and their shape (and, alone, their values). */
   service: ServiceSettings;
+  /**
+   * The same settings with values known only at deployment (LlmEndpoint's Inputs); what decides
+   * the objects' shape must equal `service`'s.
+   * @default service
+   */
+  serviceValues?: pulumi.Output<ServiceSettings>;
   /** Image reference pinned by digest; a new digest rolls the Deployment, nothing else. */
   image: pulumi.Input<string>;
   /** StorageClass for the model cache PVC. @default the cluster's default class */
@@ -46,6 +52,8 @@ export class InferenceService extends pulumi.ComponentResource {
   readonly namespace: pulumi.Output<string>;
   /** Public https URL with a host, else the in-cluster URL. */
   readonly endpoint: pulumi.Output<string>;
+  /** The Service's in-cluster URL, whether or not there is a host. */
+  readonly internalUrl: pulumi.Output<string>;
   readonly openaiBaseUrl: pulumi.Output<string>;
   readonly playgroundUrl: pulumi.Output<string>;
 
@@ -59,15 +67,22 @@ export class InferenceService extends pulumi.ComponentResource {
       pullSecret: args.pullCredentials !== undefined,
     };
     const shapes = planInferenceObjects(baseSpec);
+    const values = args.serviceValues ?? pulumi.output(args.service);
     const planned = pulumi
-      .all([args.image, args.storageClassName])
-      .apply(([image, storageClassName]) =>
-        planInferenceObjects({
+      .all([values, args.image, args.storageClassName])
+      .apply(([service, image, storageClassName]) => {
+        const objects = planInferenceObjects({
           ...baseSpec,
+          service,
           image,
           ...(storageClassName ? { storageClassName } : {}),
-        }),
-      );
+        });
+        if (objects.length !== shapes.length)
+          throw new Error(
+            `planned ${shapes.length} objects, but the values make ${objects.length}`,
+          );
+        return objects;
+      });
     const childOpts = { parent: this, provider: args.provider };
     const [namespaceShape, ...rest] = shapes;
     const namespace = kubeResource(
@@ -95,17 +110,17 @@ export class InferenceService extends pulumi.ComponentResource {
     });
 
     const names = serviceNames(args.service.name);
-    const { ingress, namespace: namespaceName } = args.service;
-    const endpoint = ingress
-      ? `https://${ingress.host}`
-      : `http://${names.workload}.${namespaceName}.svc.cluster.local:${HTTP_PORT}`;
+    const { namespace: namespaceName } = args.service;
+    const internalUrl = `http://${names.workload}.${namespaceName}.svc.cluster.local:${HTTP_PORT}`;
     this.namespace = pulumi.output(namespaceName);
-    this.endpoint = pulumi.output(endpoint);
-    this.openaiBaseUrl = pulumi.output(`${endpoint}/v1`);
-    this.playgroundUrl = pulumi.output(`${endpoint}/`);
+    this.internalUrl = pulumi.output(internalUrl);
+    this.endpoint = values.apply((s) => (s.ingress ? `https://${s.ingress.host}` : internalUrl));
+    this.openaiBaseUrl = this.endpoint.apply((url) => `${url}/v1`);
+    this.playgroundUrl = this.endpoint.apply((url) => `${url}/`);
     this.registerOutputs({
       namespace: this.namespace,
       endpoint: this.endpoint,
+      internalUrl: this.internalUrl,
       openaiBaseUrl: this.openaiBaseUrl,
       playgroundUrl: this.playgroundUrl,
     });

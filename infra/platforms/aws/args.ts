@@ -34,7 +34,7 @@ export interface AwsEndpointAccessArgs {
   publicAccessCidrs?: string[];
 }
 
-/** Args of `AwsPlatform`: already validated by `infra/config.ts`. */
+/** Args of `AwsPlatform`, checked when it is constructed (as a stack's `llm-deploy:aws` is). */
 export interface AwsPlatformArgs {
   /** AWS region, e.g. `us-east-1`. */
   region: string;

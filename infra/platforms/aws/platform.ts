@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { assertNoProblems } from '../../model';
 import { awsGpuScheduling } from './scheduling';
-import type { ClusterPlatform } from '../types';
+import type { ClusterPlatform, RegistryTarget } from '../types';
 import { resolveAwsArgs, type AwsPlatformArgs } from './args';
 import { autoscaleNodeGroups } from './autoscaler';
 import { accountFacts, createEks } from './eks';
@@ -19,7 +19,14 @@ import { awsArgProblems } from './validate';
  * Exposes the `ClusterPlatform` the workload deploys onto.
  */
 export class AwsPlatform extends pulumi.ComponentResource {
-  readonly platform: ClusterPlatform;
+  /** What a workload needs from the cluster: hand it to `LlmEndpoint` (provider, gpu, ...). */
+  readonly platform: ClusterPlatform & { registry: RegistryTarget };
+  /** The EKS control plane, for programs that add their own node groups, add-ons or access entries. */
+  readonly cluster: aws.eks.Cluster;
+  /** The cluster's IAM OIDC provider, to trust in IAM roles for service accounts (IRSA). */
+  readonly oidcProvider: aws.iam.OpenIdConnectProvider;
+  /** The Kubernetes provider for the cluster (also `platform.provider`). */
+  readonly provider: k8s.Provider;
   readonly clusterName: pulumi.Output<string>;
   /** Kubeconfig using `aws eks get-token`; holds no credential. */
   readonly kubeconfig: pulumi.Output<string>;
@@ -32,7 +39,7 @@ export class AwsPlatform extends pulumi.ComponentResource {
     super(
       'llm-deploy:aws:AwsPlatform',
       name,
-      {},
+      { ...args },
       pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:AwsPlatform' }] }),
     );
     const cfg = resolveAwsArgs(args);
@@ -70,11 +77,15 @@ export class AwsPlatform extends pulumi.ComponentResource {
       // The NVIDIA AMI has the driver and container toolkit; the device plugin is an add-on.
       provides: { gpuDevicePlugin: false },
     };
+    this.cluster = eks.cluster;
+    this.oidcProvider = eks.oidcProvider;
+    this.provider = provider;
     this.clusterName = eks.cluster.name;
     this.vpcId = eks.network.vpc.id;
     this.repositoryUrl = registry.repository.repositoryUrl;
     this.registerOutputs({
       clusterName: this.clusterName,
+      oidcProviderArn: eks.oidcProvider.arn,
       kubeconfig: this.kubeconfig,
       vpcId: this.vpcId,
       repositoryUrl: this.repositoryUrl,

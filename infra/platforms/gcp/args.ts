@@ -35,7 +35,7 @@ export interface GcpRegistryArgs {
   keepTaggedImages?: number;
 }
 
-/** Args of `GcpPlatform`: already validated by `infra/config.ts`. */
+/** Args of `GcpPlatform`, checked when it is constructed (as a stack's `llm-deploy:gcp` is). */
 export interface GcpPlatformArgs {
   /** Google Cloud project id. */
   project: string;

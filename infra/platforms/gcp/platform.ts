@@ -3,7 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { assertNoProblems } from '../../model';
 import { gcpGpuScheduling } from './scheduling';
-import type { ClusterPlatform } from '../types';
+import type { ClusterPlatform, RegistryTarget } from '../types';
 import { resolveGcpArgs, type GcpPlatformArgs } from './args';
 import { createGkeCluster, nodeServiceAccount } from './cluster';
 import { gkeKubeconfig } from './kubeconfig';
@@ -41,7 +41,12 @@ function enableServices(
  * account, and an Artifact Registry repository. Exposes the `ClusterPlatform`.
  */
 export class GcpPlatform extends pulumi.ComponentResource {
-  readonly platform: ClusterPlatform;
+  /** What a workload needs from the cluster: hand it to `LlmEndpoint` (provider, gpu, ...). */
+  readonly platform: ClusterPlatform & { registry: RegistryTarget };
+  /** The GKE cluster, for programs that add their own node pools or settings. */
+  readonly cluster: gcp.container.Cluster;
+  /** The Kubernetes provider for the cluster (also `platform.provider`). */
+  readonly provider: k8s.Provider;
   readonly clusterName: pulumi.Output<string>;
   /** Kubeconfig using `gke-gcloud-auth-plugin`; holds no credential. */
   readonly kubeconfig: pulumi.Output<string>;
@@ -53,7 +58,7 @@ export class GcpPlatform extends pulumi.ComponentResource {
     super(
       'llm-deploy:gcp:GcpPlatform',
       name,
-      {},
+      { ...args },
       pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:GcpPlatform' }] }),
     );
     const cfg = resolveGcpArgs(args);
@@ -100,6 +105,8 @@ export class GcpPlatform extends pulumi.ComponentResource {
       storageClassName: undefined,
       provides: { gpuDevicePlugin: true },
     };
+    this.cluster = cluster;
+    this.provider = provider;
     this.clusterName = cluster.name;
     this.repositoryUrl = pulumi.output(registry.target.repository);
     this.registerOutputs({

@@ -1,2 +1,7 @@
 export { OnPremCluster, type OnPremClusterArgs } from './cluster';
-export { GPU_RESOURCE, onPremGpuScheduling } from './scheduling';
+export {
+  DEFAULT_GPU_NODE_LABELS,
+  DEFAULT_GPU_TAINTS,
+  GPU_RESOURCE,
+  onPremGpuScheduling,
+} from './scheduling';

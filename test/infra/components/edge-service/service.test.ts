@@ -238,3 +238,17 @@ describe('edge args validation', () => {
     );
   });
 });
+
+describe('as a library component', () => {
+  it('keeps its args in its state, secret env and registry password as secrets', () => {
+    const cpu = stack.named('cpu', 'llm-deploy:edge-service:EdgeService').inputs as Loose;
+    expect(cpu.env.SERVED_MODEL_NAME).toBe('qwen');
+    expect(isSecretInput(cpu.secretEnv)).toBe(true);
+    const pi = stack.named('pi', 'llm-deploy:edge-service:EdgeService').inputs as Loose;
+    expect(isSecretInput(pi.image)).toBe(true);
+    const plain = [cpu, pi].flatMap((state) =>
+      Object.values(state).filter((value) => !isSecretInput(value)),
+    );
+    expect(JSON.stringify(plain)).not.toMatch(/hf_secret|key-one|ghcr-token/);
+  });
+});

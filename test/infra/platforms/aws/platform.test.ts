@@ -226,3 +226,17 @@ describe('kubeconfig', () => {
     expect(isSecretInput(stack.named('prod-k8s').inputs.kubeconfig)).toBe(false);
   });
 });
+
+describe('as a library component', () => {
+  it('exposes the EKS cluster and its OIDC provider', async () => {
+    expect(await valueOf(platform.cluster.name)).toBe('llm-prod');
+    expect(await valueOf(platform.oidcProvider.arn)).toMatch(/:oidc-provider\/oidc\.eks\./);
+    expect(platform.provider).toBe(platform.platform.provider);
+  });
+
+  it('keeps its args in its state', () => {
+    const state = stack.named('prod', 'llm-deploy:aws:AwsPlatform').inputs as Loose;
+    expect(state).toMatchObject({ region: 'us-east-1', clusterName: 'llm-prod' });
+    expect(state.gpuNodes.instanceTypes).toEqual(['g6.xlarge', 'g5.xlarge']);
+  });
+});
