@@ -8,6 +8,7 @@ const ENGINE_SUITES = [
   'inference/api/openai/openai-sdk',
   'inference/api/replicate/replicate',
   'inference/api/cog/cog',
+  'inference/api/metrics/metrics',
   'inference/safety/server',
   'inference/http/auth',
   'inference/http/limits',
@@ -15,7 +16,7 @@ const ENGINE_SUITES = [
 ].map((suite) => `<rootDir>/test/${suite}.test.ts`);
 
 /** Engines besides ONNX that ENGINE_SUITES run on (names as in test/helpers/engines.ts). */
-const OTHER_ENGINES = ['upstream'];
+const OTHER_ENGINES = ['upstream', 'llamacpp'];
 
 /** A jest project that runs ENGINE_SUITES with TEST_ENGINE=engine. */
 function engineProject(engine) {

@@ -14,4 +14,6 @@ module.exports = {
     '/node_modules/(?!(@huggingface|@apidevtools|eventsource-parser|content-disposition|cookie)/)',
   ],
   testTimeout: 60000,
+  // See test/helpers/node-environment.js (the llama.cpp engine's ESM import under jest).
+  moduleNameMapper: { '^(\\.|.*/llamacpp)/esm-import$': '<rootDir>/test/helpers/host-import.js' },
 };

@@ -1,6 +1,8 @@
 import type { ServerConfig } from './config';
 import { TransformersBackend, type Backend, type LoadProgress } from './engine';
 import { UpstreamBackend, type EngineLog } from './engine/upstream';
+import { chooseEngine } from './engine/choose-engine';
+import { LlamaCppBackend } from './engine/llamacpp';
 import {
   disclosureLine,
   loadBlockList,
@@ -34,13 +36,26 @@ export interface AssemblyOptions {
   log?: EngineLog;
 }
 
-/** The backend `config.engine` names, loaded. */
+/** The backend for `config.engine` (or the engine the model calls for), loaded. */
 export async function loadBackend(
   config: ServerConfig,
   onProgress?: (progress: LoadProgress) => void,
   log?: EngineLog,
 ): Promise<Backend> {
-  switch (config.engine) {
+  const engine = await chooseEngine(config);
+  switch (engine) {
+    case 'llamacpp':
+      return LlamaCppBackend.load({
+        model: config.model,
+        revision: config.revision,
+        gguf: config.gguf,
+        device: config.device,
+        hub: config.hub,
+        sequences: config.limits.maxConcurrent,
+        threads: config.threads,
+        contextSize: config.contextSize,
+        onProgress,
+      });
     case 'onnx':
       return TransformersBackend.load({
         model: config.model,

@@ -24,7 +24,15 @@ const schema = z.object({
     .string()
     .min(1)
     .default(join(homedir(), '.cache', 'llm-deploy')),
-  ENGINE: z.enum(ENGINES).default('onnx'),
+  /** Unset: chosen by what MODEL holds (engine/choose-engine.ts). */
+  ENGINE: z.enum(ENGINES).optional(),
+  GGUF_FILE: z.string().min(1).optional(),
+  QUANT: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'a quantization label such as Q4_K_M, Q8_0 or F16')
+    .optional(),
+  THREADS: integer(1, 1024).optional(),
+  CONTEXT_SIZE: integer(16, 10_000_000).optional(),
   UPSTREAM_URL: z.url({ protocol: /^https?$/ }).optional(),
   UPSTREAM_API_KEY: z.string().min(1).optional(),
   UPSTREAM_MODEL: z.string().min(1).optional(),
@@ -101,7 +109,11 @@ export function loadConfig(
     const value = overrides[key as keyof ConfigEnv] ?? env[key];
     raw[key] = value === '' ? undefined : value;
   }
-  const parsed = schema.superRefine(checkModeration).superRefine(checkUpstream).safeParse(raw);
+  const parsed = schema
+    .superRefine(checkModeration)
+    .superRefine(checkEngineSettings)
+    .superRefine(checkUpstream)
+    .safeParse(raw);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -135,6 +147,7 @@ function toConfig(c: z.output<typeof schema>) {
       cacheDir: c.CACHE_DIR,
       offline: c.HF_HUB_OFFLINE,
     },
+    /** Undefined: chosen by what the model folder, file or repository holds. */
     engine: c.ENGINE,
     /** ENGINE=openai-upstream: the OpenAI-compatible engine this server fronts (vLLM, ...). */
     upstream: c.UPSTREAM_URL
@@ -149,6 +162,12 @@ function toConfig(c: z.output<typeof schema>) {
       : undefined,
     device: c.DEVICE,
     dtype: c.DTYPE,
+    /** Which GGUF file of a folder or Hub repository (llama.cpp engine). */
+    gguf: { file: c.GGUF_FILE, quant: c.QUANT },
+    /** CPU threads for decoding (llama.cpp engine); undefined: one per physical core. */
+    threads: c.THREADS,
+    /** Tokens of context per concurrent generation (llama.cpp engine); undefined: the model's. */
+    contextSize: c.CONTEXT_SIZE,
     host: c.HOST,
     port: c.PORT,
     metricsPort: c.METRICS_PORT,
@@ -224,6 +243,26 @@ function checkModeration(c: RawSettings, ctx: z.RefinementCtx): void {
   }
 }
 
+/** GGUF_FILE and QUANT choose a GGUF file: one at most, and only for the llama.cpp engine. */
+function checkEngineSettings(c: RawSettings, ctx: z.RefinementCtx): void {
+  if (c.GGUF_FILE && c.QUANT) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['QUANT'],
+      message: 'GGUF_FILE already names the file; set one of GGUF_FILE and QUANT',
+    });
+  }
+  for (const key of ['GGUF_FILE', 'QUANT'] as const) {
+    if (c[key] && c.ENGINE && c.ENGINE !== 'llamacpp') {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} chooses a GGUF file for ENGINE=llamacpp, but ENGINE is ${c.ENGINE}`,
+      });
+    }
+  }
+}
+
 /** `*`, or origins as browsers send them: scheme://host[:port], no path. */
 function parseOrigins(list: string, ctx: z.RefinementCtx): string[] {
   const origins = list
@@ -279,7 +318,7 @@ function checkUpstream(c: RawSettings, ctx: z.RefinementCtx): void {
       ctx.addIssue({
         code: 'custom',
         path: [key],
-        message: `${key} is read only with ENGINE=openai-upstream (ENGINE is ${c.ENGINE}); set ENGINE or unset ${key}`,
+        message: `${key} is read only with ENGINE=openai-upstream (ENGINE is ${c.ENGINE ?? 'unset'}); set ENGINE or unset ${key}`,
       });
     }
   }
@@ -292,9 +331,9 @@ function labelList(labels: string): string[] {
     .filter((label) => label.length > 0);
 }
 
-/** A Hub id names itself; a folder is named by its last path segment. */
+/** A Hub id names itself; a folder by its last path segment, a GGUF file by its name. */
 function defaultModelName(model: string): string {
   return /^[\w.-]+\/[\w.-]+$/.test(model) && !model.startsWith('.')
     ? model
-    : basename(resolve(model));
+    : basename(resolve(model)).replace(/\.gguf$/i, '');
 }

@@ -79,8 +79,8 @@ export async function startServer(
           node_version: process.version,
           model: config.servedModelName,
           engine: backend.info.engine,
-          device: config.device,
-          dtype: config.dtype,
+          device: backend.info.device,
+          dtype: backend.info.dtype,
         },
         1,
       );
@@ -130,7 +130,12 @@ async function loadModel(
 ): Promise<AssembledEngine | undefined> {
   try {
     app.log.info(
-      { model: config.model, engine: config.engine, device: config.device, dtype: config.dtype },
+      {
+        model: config.model,
+        engine: config.engine ?? 'auto',
+        device: config.device,
+        dtype: config.dtype,
+      },
       'loading model',
     );
     const engine = await assembleEngine(config, {
@@ -139,7 +144,8 @@ async function loadModel(
       observers: config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
     });
     const { backend, warmupSeconds } = engine;
-    const logs = `loaded ${backend.info.source} (${config.engine}, ${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
+    const { engine: name, device, quantization, dtype } = backend.info;
+    const logs = `loaded ${backend.info.source} (${name}, ${device}/${quantization ?? dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
     lifecycle.markReady(engine.scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');
     return engine;

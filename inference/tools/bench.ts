@@ -12,6 +12,11 @@
  * changes its settings. Writes artifacts/bench-server.json.
  *
  *   npm run bench -- --mode server --processes 4 --runs 2
+ *
+ * `--mode llamacpp` benches the llama.cpp engine through our server against raw node-llama-cpp on
+ * the same gpt2-small GGUF files (bench/llamacpp.ts). Writes artifacts/bench-llamacpp.json.
+ *
+ *   npm run bench -- --mode llamacpp --gguf-types f32,f16,q8_0 --streams 1,8 --threads 1
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -19,6 +24,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCopyBandwidth } from './bench/bandwidth';
+import { benchLlamaCpp, formatLlamaTable, LLAMA_TYPES } from './bench/llamacpp';
 import { benchServerMode, formatServerTable } from './bench/server-mode';
 import { formatTable, summarisePreset, type PresetSummary } from './bench/report';
 import type { WorkerResult, WorkerTask } from './bench/worker';
@@ -48,10 +54,15 @@ function options() {
       runs: { type: 'string', default: '3' },
       'new-tokens': { type: 'string', default: '64' },
       out: { type: 'string' },
+      'gguf-types': { type: 'string', default: LLAMA_TYPES.join(',') },
+      streams: { type: 'string', default: '1,8' },
+      threads: { type: 'string' },
+      'uv-threadpool-size': { type: 'string', default: '1' },
     },
   });
   const mode = values.mode;
-  if (mode !== 'engine' && mode !== 'server') fail(`--mode (${mode}) must be engine or server`);
+  if (mode !== 'engine' && mode !== 'server' && mode !== 'llamacpp')
+    fail(`--mode (${mode}) must be engine, server or llamacpp`);
   const count = (name: 'processes' | 'runs' | 'new-tokens') => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1)
@@ -76,7 +87,7 @@ function options() {
       fail(`unknown preset "${p}"; choose from ${Object.keys(MODEL_DIRS).join(', ')}`);
   }
   const out =
-    values.out ?? join(ROOT, 'artifacts', mode === 'server' ? 'bench-server.json' : 'bench.json');
+    values.out ?? join(ROOT, 'artifacts', `bench${mode === 'engine' ? '' : `-${mode}`}.json`);
   return {
     mode,
     presets,
@@ -85,6 +96,29 @@ function options() {
     runs: count('runs'),
     newTokens: count('new-tokens'),
     out: resolve(out),
+    llamacpp: llamaOptions(values),
+  };
+}
+
+function llamaOptions(values: Record<string, string | undefined>) {
+  const list = (name: string, allowed: readonly string[]) => {
+    const items = (values[name] ?? '').split(',').filter(Boolean);
+    if (items.length === 0 || items.some((item) => !allowed.includes(item)))
+      fail(`--${name} (${values[name]}): choose from ${allowed.join(', ')}`);
+    return items;
+  };
+  const optionalCount = (name: string) => {
+    if (values[name] === undefined) return undefined;
+    const n = Number(values[name]);
+    if (!Number.isInteger(n) || n < 1)
+      fail(`--${name} (${values[name]}) must be a positive integer`);
+    return n;
+  };
+  return {
+    types: list('gguf-types', LLAMA_TYPES) as typeof LLAMA_TYPES,
+    streams: list('streams', ['1', '2', '4', '8']).map(Number),
+    threads: optionalCount('threads'),
+    uvThreadpoolSize: optionalCount('uv-threadpool-size')!,
   };
 }
 
@@ -186,6 +220,34 @@ async function mainServerMode(settings: ReturnType<typeof options>): Promise<voi
   });
 }
 
+async function mainLlamaCppMode(settings: ReturnType<typeof options>): Promise<void> {
+  const startedLoad = loadavg();
+  const { types, streams, threads, uvThreadpoolSize } = settings.llamacpp;
+  const summaries = await benchLlamaCpp({
+    dir: join(ROOT, '.bench', 'gpt2-small-gguf'),
+    types,
+    processes: settings.processes,
+    runs: settings.runs,
+    newTokens: settings.newTokens,
+    streams,
+    threads,
+    prompt: PROMPT,
+    env: { UV_THREADPOOL_SIZE: String(uvThreadpoolSize) },
+  });
+  const machine = machineFacts(startedLoad);
+  console.log(formatLlamaTable(summaries));
+  console.log(
+    `(llama.cpp on gpt2-small: our server over HTTP against raw node-llama-cpp, tokens/s from request to last token; medians of ${settings.processes} processes x ${settings.runs} runs per side, interleaved; ${settings.newTokens} new tokens, greedy, streams in parallel sequences; threads ${threads ?? 'default'}, UV_THREADPOOL_SIZE ${uvThreadpoolSize}; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)})`,
+  );
+  writeReport(settings, {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    summaries,
+  });
+}
+
 function machineFacts(loadAverageBefore: number[]) {
   return {
     cpu: cpus()[0]?.model,
@@ -207,6 +269,7 @@ function writeReport(settings: ReturnType<typeof options>, report: object): void
 async function main(): Promise<void> {
   const settings = options();
   if (settings.mode === 'server') return mainServerMode(settings);
+  if (settings.mode === 'llamacpp') return mainLlamaCppMode(settings);
   const startedLoad = loadavg();
   const summaries: PresetSummary[] = [];
   for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));

@@ -61,6 +61,9 @@ export function edgeEnv(service: ServiceSettings): Record<string, string> {
     : {
         MODEL: service.model.id,
         MODEL_REVISION: service.model.revision,
+        ENGINE: service.model.engine,
+        GGUF_FILE: service.model.ggufFile,
+        QUANT: service.model.quant,
         SERVED_MODEL_NAME: service.model.servedName,
         MAX_CONCURRENT:
           service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),

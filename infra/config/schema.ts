@@ -54,13 +54,31 @@ export const CONFIG_KEYS = {
     type: 'string',
     default: 'fp32',
     description:
-      'Weight precision: fp32, fp16, q8 or q4 (runtime onnx; vLLM has llm-deploy:vllm.dtype).',
+      'Weight precision: fp32, fp16, q8 or q4 (the ONNX engine; a GGUF file has its own; vLLM has llm-deploy:vllm.dtype).',
   },
   runtime: {
     type: 'string',
     default: 'onnx',
     description:
       'What generates: onnx (the server itself) or vllm (the vLLM OpenAI server beside it in each replica, on the GPUs; set llm-deploy:vllm).',
+  },
+  engine: {
+    type: 'string',
+    default: '',
+    description:
+      'Inference engine: onnx or llamacpp; empty chooses by what the model holds (GGUF files: llamacpp).',
+  },
+  ggufFile: {
+    type: 'string',
+    default: '',
+    description:
+      'Which .gguf file of a GGUF repository or folder to serve (llamacpp engine); empty: see quant.',
+  },
+  quant: {
+    type: 'string',
+    default: '',
+    description:
+      'Serve the GGUF file with this quantization, e.g. Q4_K_M (llamacpp engine); empty: the only one.',
   },
   gpusPerReplica: {
     type: 'integer',

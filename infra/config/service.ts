@@ -2,7 +2,6 @@ import {
   AUTOSCALERS,
   CACHE_KINDS,
   corsOriginProblems,
-  DTYPES,
   ingressProblems,
   LOG_LEVELS,
   maxBodySizeProblems,
@@ -19,6 +18,7 @@ import {
   type ServiceSettings,
 } from '../model';
 import { fullKey, type ConfigReader } from './reader';
+import { readModelSettings } from './model';
 
 /** Stack config names a field by its key: `llm-deploy:key`, and `key` inside a fix. */
 export const CONFIG_FIELD_NAMES: FieldNames = { full: fullKey, short: (field) => field };
@@ -57,12 +57,7 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
   return {
     name,
     namespace,
-    model: {
-      id: r.optionalString('model'),
-      revision: r.optionalString('modelRevision'),
-      servedName: r.optionalString('servedModelName'),
-      dtype: r.oneOf('dtype', DTYPES),
-    },
+    model: readModelSettings(r),
     // runtime vllm's own settings (llm-deploy:vllm) are read by config/vllm.ts.
     runtime: r.oneOf('runtime', RUNTIMES),
     resources,

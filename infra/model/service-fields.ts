@@ -3,10 +3,11 @@
 // both check those rules, each naming the fields its own way (`llm-deploy:minReplicas` in a
 // stack, `scaling.minReplicas` in a program).
 import type { ArgProblem } from './arg-problems';
-import type { Autoscaler, Dtype, Runtime } from './settings';
+import type { Autoscaler, Dtype, Engine, Runtime } from './settings';
 
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 export const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
+export const ENGINES: readonly Engine[] = ['onnx', 'llamacpp'];
 export const RUNTIMES: readonly Runtime[] = ['onnx', 'vllm'];
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
 export const CACHE_KINDS = ['emptyDir', 'pvc'] as const;
@@ -20,6 +21,9 @@ export type ServiceField =
   | 'servedModelName'
   | 'dtype'
   | 'runtime'
+  | 'engine'
+  | 'ggufFile'
+  | 'quant'
   | 'gpusPerReplica'
   | 'cpuRequest'
   | 'cpuLimit'

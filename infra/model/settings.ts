@@ -7,6 +7,7 @@ export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4';
 export type Runtime = 'onnx' | 'vllm';
 /** vLLM's --dtype choices. */
 export type VllmDtype = 'auto' | 'half' | 'float16' | 'bfloat16' | 'float' | 'float32';
+export type Engine = 'onnx' | 'llamacpp';
 export type Autoscaler = 'keda' | 'hpa' | 'none';
 
 export interface ModelSettings {
@@ -15,6 +16,11 @@ export interface ModelSettings {
   revision?: string;
   servedName?: string;
   dtype: Dtype;
+  /** Undefined: the server chooses by what the model holds. */
+  engine?: Engine;
+  /** Which GGUF file to serve (llamacpp): by name, or by quantization label. */
+  ggufFile?: string;
+  quant?: string;
 }
 
 export interface ResourceSettings {

@@ -1,5 +1,5 @@
 import type { ConfigEnv } from '../../inference/src/config';
-import { TINY_MODEL } from './model-paths';
+import { TINY_GGUF, TINY_MODEL } from './model-paths';
 import { closeUpstreamServer, startUpstreamServer } from './upstream-server';
 
 /**
@@ -7,7 +7,7 @@ import { closeUpstreamServer, startUpstreamServer } from './upstream-server';
  * ENGINE_SUITES once per engine (one jest project each, which sets TEST_ENGINE); every other
  * test runs on the default engine only.
  */
-export const TEST_ENGINES = ['onnx', 'upstream'] as const;
+export const TEST_ENGINES = ['onnx', 'upstream', 'llamacpp'] as const;
 export type TestEngine = (typeof TEST_ENGINES)[number];
 
 export function testEngine(): TestEngine {
@@ -31,6 +31,15 @@ export async function setUpEngine(engine: TestEngine = testEngine()): Promise<En
       return { engine, env: { ENGINE: 'onnx', MODEL: TINY_MODEL }, close: async () => undefined };
     case 'upstream':
       return setUpUpstream();
+    case 'llamacpp':
+      // One thread: llama.cpp's threads spin at every barrier, which on a shared 2-core machine
+      // turns milliseconds per token into seconds.
+      return {
+        engine,
+        // Served as `tiny`, the name the suites call the embedded model by.
+        env: { ENGINE: 'llamacpp', MODEL: TINY_GGUF, SERVED_MODEL_NAME: 'tiny', THREADS: '1' },
+        close: async () => undefined,
+      };
   }
 }
 

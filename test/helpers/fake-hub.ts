@@ -1,7 +1,7 @@
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, normalize } from 'node:path';
+import { join, normalize, relative } from 'node:path';
 
 export interface HubRequest {
   method: string;
@@ -24,10 +24,13 @@ export interface FakeHubOptions {
 }
 
 const RESOLVE = /^\/([^/]+\/[^/]+)\/resolve\/[^/]+\/(.+)$/;
+const MODEL_INFO = /^\/api\/models\/([^/]+\/[^/]+)\/revision\/[^/]+$/;
 
 /**
  * A stand-in for the Hugging Face Hub's file route (`/<owner>/<name>/resolve/<revision>/<file>`)
- * on an ephemeral loopback port, serving local folders. Records each request.
+ * and model info route (`/api/models/<owner>/<name>/revision/<revision>`, its `siblings` the
+ * folder's files with their sizes) on an ephemeral loopback port, serving local folders. Records
+ * each request.
  */
 export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
   const requests: HubRequest[] = [];
@@ -38,9 +41,13 @@ export async function startFakeHub(options: FakeHubOptions): Promise<FakeHub> {
       authorization: req.headers.authorization,
     });
     const file = resolveFile(options.models, req);
+    const info = modelInfo(options.models, req);
     if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
       res.writeHead(401, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'Invalid credentials in Authorization header' }));
+    } else if (info) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(info));
     } else if (!file) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'Entry not found' }));
@@ -78,4 +85,17 @@ function resolveFile(models: Record<string, string>, req: IncomingMessage): stri
   if (relative.startsWith('..')) return undefined;
   const path = join(folder, relative);
   return existsSync(path) && statSync(path).isFile() ? path : undefined;
+}
+
+function modelInfo(models: Record<string, string>, req: IncomingMessage): object | undefined {
+  const match = MODEL_INFO.exec(decodeURIComponent((req.url ?? '').split('?')[0]));
+  const folder = match ? models[match[1]] : undefined;
+  if (!match || !folder) return undefined;
+  const siblings = readdirSync(folder, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => {
+      const path = join(entry.parentPath, entry.name);
+      return { rfilename: relative(folder, path), size: statSync(path).size };
+    });
+  return { id: match[1], siblings };
 }

@@ -3,6 +3,9 @@
 // onnxruntime-common fail. Share the main realm's constructors with the test context.
 // An engine project (jest.config.js) names its engine in testEnvironmentOptions; the tests read
 // it as TEST_ENGINE (test/helpers/engines.ts).
+// node-llama-cpp is an ES module with top-level await, which jest's module system cannot load
+// without --experimental-vm-modules (and then takes ~30 s per file): the server's esm-import is
+// mapped to test/helpers/host-import.js, which imports through this host realm's native loader.
 const { TestEnvironment } = require('jest-environment-node');
 
 const SHARED = [
@@ -28,6 +31,8 @@ class SharedTypedArrayEnvironment extends TestEnvironment {
     super(config, context);
     for (const name of SHARED) if (globalThis[name]) this.global[name] = globalThis[name];
     if (globalThis.Float16Array) this.global.Float16Array = globalThis.Float16Array;
+    // Built at run time: jest compiles this file too, and would turn an import() into require().
+    this.global.__hostImport = new Function('specifier', 'return import(specifier)');
     const engine = config.projectConfig.testEnvironmentOptions?.engine;
     if (engine) this.global.process.env.TEST_ENGINE = engine;
   }

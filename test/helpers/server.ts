@@ -33,5 +33,10 @@ export async function startTestServer(env: ConfigEnv = {}): Promise<RunningServe
     await server.close();
     throw new Error(`test server failed to start: ${server.lifecycle.setup.logs}`);
   }
+  const running = server.lifecycle.scheduler?.backend.info.engine;
+  if (!env.ENGINE && !env.MODEL && running !== engine.engine) {
+    await server.close();
+    throw new Error(`test server runs the ${running} engine, not ${engine.engine} (TEST_ENGINE)`);
+  }
   return server;
 }

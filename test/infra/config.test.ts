@@ -98,6 +98,31 @@ const CASES: [string, Record<string, unknown>, string][] = [
     'llm-deploy:dtype = "FP16": must be one of fp32, fp16, q8, q4. Fix: write it as "fp16"',
   ],
   [
+    'an engine in capitals',
+    { engine: 'LlamaCpp' },
+    'llm-deploy:engine = "LlamaCpp": must be one of onnx, llamacpp. Fix: write it as "llamacpp"',
+  ],
+  [
+    'a GGUF file and a quantization',
+    { ggufFile: 'model-Q8_0.gguf', quant: 'Q4_K_M' },
+    'llm-deploy:quant = "Q4_K_M": and llm-deploy:ggufFile (model-Q8_0.gguf) both choose the GGUF file. Fix: set one of them',
+  ],
+  [
+    'a GGUF file that is no .gguf',
+    { ggufFile: 'model.onnx' },
+    'llm-deploy:ggufFile = "model.onnx": is not a .gguf file name. Fix: name the file as the repository lists it, e.g. "model-Q4_K_M.gguf"',
+  ],
+  [
+    'a quantization with spaces',
+    { quant: 'Q4 K M' },
+    'llm-deploy:quant = "Q4 K M": is not a quantization label. Fix: use the label in the file names, e.g. "Q4_K_M" or "Q8_0"',
+  ],
+  [
+    'a GGUF choice on the ONNX engine',
+    { engine: 'onnx', quant: 'Q4_K_M' },
+    'llm-deploy:quant = "Q4_K_M": chooses a GGUF file, but llm-deploy:engine is onnx. Fix: set engine to llamacpp (or leave it empty), or unset this key',
+  ],
+  [
     'misspelt key',
     { gpuPerReplica: '1' },
     'llm-deploy:gpuPerReplica = "1": is not a setting of llm-deploy. Fix: did you mean llm-deploy:gpusPerReplica?',

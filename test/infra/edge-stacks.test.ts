@@ -43,7 +43,7 @@ describe('example stack edge (an Arm box over SSH, HTTPS through Caddy)', () => 
       'ssh://deploy@edge-box.example.com',
     );
   });
-  test('builds the CPU image for arm64 on the host and runs q4 on CPU without a GPU request', () => {
+  test('builds the CPU image for arm64 on the host and runs a Q4 GGUF on CPU without a GPU request', () => {
     const image = record('edge', 'docker:index/image:Image', 'llm-edge-image')!;
     expect(image.build).toMatchObject({ platform: 'linux/arm64' });
     expect(image.build.dockerfile).toMatch(/docker\/Dockerfile$/);
@@ -52,8 +52,8 @@ describe('example stack edge (an Arm box over SSH, HTTPS through Caddy)', () => 
     expect(envOf('edge', 'llm-edge-server')).toEqual(
       expect.arrayContaining([
         'DEVICE=cpu',
-        'DTYPE=q4',
-        'MODEL=HuggingFaceTB/SmolLM2-135M-Instruct',
+        'MODEL=Qwen/Qwen2.5-0.5B-Instruct-GGUF',
+        'QUANT=Q4_K_M',
       ]),
     );
     expect(server).toMatchObject({ cpus: '4', memory: 4096, restart: 'unless-stopped' });

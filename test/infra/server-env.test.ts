@@ -104,12 +104,12 @@ describe.each(['edge', 'dev'])('the edge container of %s', (stack) => {
   });
 });
 
-test('the edge stack passes its model, dtype, Hub token and API keys the way the server reads them', () => {
+test('the edge stack passes its model, GGUF choice, Hub token and API keys the way the server reads them', () => {
   const config = loadConfig(edgeEnv(edgeContainer('edge')));
   expect(config).toMatchObject({
-    model: 'HuggingFaceTB/SmolLM2-135M-Instruct',
+    model: 'Qwen/Qwen2.5-0.5B-Instruct-GGUF',
+    gguf: { quant: 'Q4_K_M' },
     device: 'cpu',
-    dtype: 'q4',
     hub: { token: TEST_SECRETS['llm-deploy:hfToken'] },
     auth: { keys: TEST_SECRETS['llm-deploy:apiKeys'].split(',') },
   });

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { ConfigError, type ConfigEnv } from '../config';
-import { DEVICES, DTYPES } from '../engine/types';
+import { DEVICES, DTYPES, ENGINES } from '../engine/types';
 import { DomainError } from '../errors';
 import { serve } from '../main';
 import { predict } from './predict';
@@ -8,6 +8,9 @@ import { pull } from './pull';
 
 interface CommonFlags {
   model?: string;
+  engine?: string;
+  ggufFile?: string;
+  quant?: string;
   device?: string;
   dtype?: string;
 }
@@ -15,9 +18,17 @@ interface CommonFlags {
 function withModelFlags(command: Command): Command {
   return command
     .option(
-      '--model <folder|hub-id>',
-      'model folder or Hugging Face Hub id (env MODEL; default: the embedded tiny model)',
+      '--model <folder|file|hub-id>',
+      'model folder, .gguf file or Hugging Face Hub id (env MODEL; default: the embedded tiny model)',
     )
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        'inference engine (env ENGINE; default: by what the model holds)',
+      ).choices([...ENGINES]),
+    )
+    .option('--gguf-file <name>', 'which GGUF file of a folder or repository (env GGUF_FILE)')
+    .option('--quant <label>', 'the GGUF file with this quantization, e.g. Q4_K_M (env QUANT)')
     .addOption(new Option('--device <device>', 'where to run (env DEVICE)').choices([...DEVICES]))
     .addOption(new Option('--dtype <dtype>', 'weight precision (env DTYPE)').choices([...DTYPES]));
 }
@@ -25,6 +36,9 @@ function withModelFlags(command: Command): Command {
 function overridesOf(flags: CommonFlags & { port?: string; host?: string }): ConfigEnv {
   return {
     MODEL: flags.model,
+    ENGINE: flags.engine,
+    GGUF_FILE: flags.ggufFile,
+    QUANT: flags.quant,
     DEVICE: flags.device,
     DTYPE: flags.dtype,
     PORT: flags.port,

@@ -46,7 +46,7 @@ export const DEVICES: readonly Device[] = ['cpu', 'cuda'];
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 
 /** The engines a server can run; `ENGINE` picks one. */
-export const ENGINES = ['onnx', 'openai-upstream'] as const;
+export const ENGINES = ['onnx', 'llamacpp', 'openai-upstream'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
@@ -114,6 +114,8 @@ export interface ModelInfo {
   engine: EngineName;
   device: Device;
   dtype: Dtype;
+  /** The weights' own precision label where the engine reads one (a GGUF file's, e.g. Q4_K_M). */
+  quantization?: string;
   /** Context window in tokens. */
   maxPositions: number;
   hasChatTemplate: boolean;

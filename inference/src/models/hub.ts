@@ -19,18 +19,29 @@ export interface TransformersEnv {
   fetch: (input: string, init?: { headers?: HeadersInit }) => Promise<Response>;
 }
 
-export function configureHub(env: TransformersEnv, hub: HubOptions): void {
-  const host = hub.endpoint.endsWith('/') ? hub.endpoint : `${hub.endpoint}/`;
-  env.allowLocalModels = true;
-  env.allowRemoteModels = !hub.offline;
-  env.remoteHost = host;
-  env.cacheDir = hub.cacheDir;
-  env.useFSCache = true;
-  // transformers.js only authenticates to huggingface.co; we authenticate to the configured
-  // endpoint (mirrors, test servers) and to nothing else.
-  env.fetch = (input, init) => {
+/** The endpoint as a base URL ending in `/`. */
+export function hubBaseUrl(hub: HubOptions): string {
+  return hub.endpoint.endsWith('/') ? hub.endpoint : `${hub.endpoint}/`;
+}
+
+/**
+ * fetch that sends HF_TOKEN to the configured endpoint (mirrors, test servers) and to nothing
+ * else: transformers.js itself only authenticates to huggingface.co.
+ */
+export function hubFetch(hub: HubOptions): TransformersEnv['fetch'] {
+  const host = hubBaseUrl(hub);
+  return (input, init) => {
     const headers = new Headers(init?.headers);
     if (hub.token && input.startsWith(host)) headers.set('Authorization', `Bearer ${hub.token}`);
     return fetch(input, { ...init, headers });
   };
+}
+
+export function configureHub(env: TransformersEnv, hub: HubOptions): void {
+  env.allowLocalModels = true;
+  env.allowRemoteModels = !hub.offline;
+  env.remoteHost = hubBaseUrl(hub);
+  env.cacheDir = hub.cacheDir;
+  env.useFSCache = true;
+  env.fetch = hubFetch(hub);
 }

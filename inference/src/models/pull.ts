@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { AutoConfig, ModelRegistry, env } from '@huggingface/transformers';
@@ -60,16 +60,21 @@ export async function pullModel(options: PullOptions): Promise<string[]> {
   return written;
 }
 
-function fileUrl(endpoint: string, id: string, revision: string, file: string): string {
+export function fileUrl(endpoint: string, id: string, revision: string, file: string): string {
   const base = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
   return `${base}${id}/resolve/${encodeURIComponent(revision)}/${file}`;
 }
 
 /** Streams one file to disk (via a temporary name); undefined when an optional file is absent. */
-async function download(
+export async function download(
   url: string,
   path: string,
-  options: { required: boolean; fetch: TransformersEnv['fetch'] },
+  options: {
+    required: boolean;
+    fetch: TransformersEnv['fetch'];
+    /** 0-100 as the body arrives, when the response names its length. */
+    onProgress?: (percent: number) => void;
+  },
 ): Promise<number | undefined> {
   const response = await options.fetch(url).catch((error: unknown) => {
     throw new ModelLoadError(`could not reach ${url}: ${firstLine(error)}; check HF_ENDPOINT`);
@@ -86,13 +91,28 @@ async function download(
   const partial = `${path}.partial`;
   try {
     const body = Readable.fromWeb(response.body as WebReadableStream<Uint8Array>);
-    await pipeline(body, createWriteStream(partial));
+    const total = Number(response.headers.get('content-length') ?? 0);
+    await pipeline(body, progressCounter(total, options.onProgress), createWriteStream(partial));
     await rename(partial, path);
   } catch (error) {
     await rm(partial, { force: true });
     throw new ModelLoadError(`downloading ${url} failed: ${firstLine(error)}`);
   }
   return (await stat(path)).size;
+}
+
+/** Passes bytes through, reporting each whole percent of `total` received. */
+function progressCounter(total: number, onProgress?: (percent: number) => void): Transform {
+  let received = 0;
+  let reported = -1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      const percent = total > 0 ? Math.floor((received / total) * 100) : -1;
+      if (onProgress && percent > reported) onProgress((reported = percent));
+      done(null, chunk);
+    },
+  });
 }
 
 function firstLine(error: unknown): string {

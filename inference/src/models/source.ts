@@ -14,7 +14,7 @@ export const DTYPE_FILE_SUFFIX: Record<Dtype, string> = {
   q4: '_q4',
 };
 
-const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
+export const HUB_ID = /^[A-Za-z0-9][\w.-]*\/[\w.-]+$/;
 
 /** A model is an existing folder, else a Hugging Face Hub id (`owner/name`). */
 export function resolveModelSource(model: string, revision = 'main'): ModelSource {

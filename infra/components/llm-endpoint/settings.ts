@@ -68,6 +68,9 @@ function toServiceSettings(name: string, args: LlmEndpointArgs, v: FieldValues):
       revision: v.modelRevision,
       servedName: v.servedModelName,
       dtype: v.dtype,
+      ...(args.model?.engine ? { engine: args.model.engine } : {}),
+      ...(args.model?.ggufFile ? { ggufFile: args.model.ggufFile } : {}),
+      ...(args.model?.quant ? { quant: args.model.quant } : {}),
     },
     runtime,
     ...(args.vllm

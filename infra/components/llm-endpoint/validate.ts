@@ -7,6 +7,7 @@ import {
   clusterIssuerProblems,
   corsOriginProblems,
   DTYPES,
+  ENGINES,
   ingressProblems,
   kedaMetricSourceProblems,
   LOG_LEVELS,
@@ -43,6 +44,9 @@ export const ENDPOINT_FIELD_PATHS: Record<ServiceField, string> = {
   servedModelName: 'model.servedName',
   dtype: 'model.dtype',
   runtime: 'runtime',
+  engine: 'model.engine',
+  ggufFile: 'model.ggufFile',
+  quant: 'model.quant',
   gpusPerReplica: 'resources.gpus',
   cpuRequest: 'resources.cpuRequest',
   cpuLimit: 'resources.cpuLimit',
@@ -130,6 +134,9 @@ function quantityAndChoiceProblems(s: ServiceSettings): ServiceProblem[] {
   const choices: [ServiceField, string, readonly string[]][] = [
     ['dtype', s.model.dtype, DTYPES],
     ['runtime', s.runtime, RUNTIMES],
+    ...(s.model.engine
+      ? [['engine', s.model.engine, ENGINES] as [ServiceField, string, readonly string[]]]
+      : []),
     ['modelCache', s.cache.kind, CACHE_KINDS],
     ['logLevel', s.logLevel, LOG_LEVELS],
     ['autoscaler', s.scaling.autoscaler, AUTOSCALERS],

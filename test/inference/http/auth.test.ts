@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { loadConfig } from '../../../inference/src/config';
 import { startServer, type RunningServer } from '../../../inference/src/server';
 import { sampleUrl } from '../../helpers/route-urls';
-import { startTestServer, TINY_MODEL } from '../../helpers/server';
+import { setUpEngine } from '../../helpers/engines';
+import { startTestServer } from '../../helpers/server';
 
 /** The documented allowlist (README, "Auth"): everything else needs a key. */
 const PUBLIC = [
@@ -85,10 +86,11 @@ test('keys from API_KEYS_FILE are re-read when the file changes, and never logge
   writeFileSync(file, '# rotated by the Secret\nold-key-1234567890\n');
   let logs = '';
   const stream = new Writable({ write: (chunk, _enc, cb) => ((logs += chunk.toString()), cb()) });
+  const engine = await setUpEngine();
   const config = loadConfig(
     {},
     {
-      MODEL: TINY_MODEL,
+      ...engine.env,
       PORT: '0',
       METRICS_PORT: '0',
       API_KEYS_FILE: file,
@@ -110,5 +112,6 @@ test('keys from API_KEYS_FILE are re-read when the file changes, and never logge
     expect(logs).not.toContain('new-key-0987654321');
   } finally {
     await rotating.close();
+    await engine.close();
   }
 });

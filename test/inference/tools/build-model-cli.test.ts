@@ -3,12 +3,16 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
+import {
+  assertCompiledCliIsCurrent,
+  BUILD_MODEL_CLI,
+  filesUnder,
+} from '../../helpers/compiled-cli';
 
-const REPO = join(__dirname, '..', '..', '..');
-const CLI = join(REPO, 'inference', 'dist', 'tools', 'build-model.js');
+const CLI = BUILD_MODEL_CLI;
 // Narrow, so each build takes about a second; the vocabulary is GPT-2's whatever the shape.
 const SMALL = ['--n-embd', '8', '--n-layer', '1', '--n-head', '2', '--n-positions', '16'];
 
@@ -24,23 +28,6 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 function buildModel(args: string[]): { status: number | null; stderr: string } {
   const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30000 });
   return { status: result.status, stderr: result.stderr };
-}
-
-/** The CLI under test is the compiled one; a stale build would test yesterday's code. */
-function assertCompiledCliIsCurrent(): void {
-  const compiled = statSync(CLI).mtimeMs;
-  for (const file of filesUnder(join(REPO, 'inference', 'tools'))) {
-    if (file.endsWith('.ts') && statSync(file).mtimeMs > compiled)
-      throw new Error(
-        `${relative(REPO, file)} is newer than ${relative(REPO, CLI)}: run npm run build`,
-      );
-  }
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name));
 }
 
 /** Path (relative to `dir`) to sha256 of every file in it. */
@@ -111,4 +98,30 @@ test('--if-missing leaves an existing model untouched; without it the model is r
   expect(rebuilt.status).toBe(0);
   expect(fingerprint(out)['onnx/model.onnx']).not.toEqual(built['onnx/model.onnx']);
   expect(readdirSync(root).filter((name) => name.includes('.partial-'))).toEqual([]);
+});
+
+test('--gguf-out also writes the same model as GGUF, one file per --gguf-types entry', () => {
+  const out = join(root, 'with-gguf');
+  const gguf = join(root, 'gguf');
+  const built = buildModel([...SMALL, '--n-embd', '32', '--out', out, '--gguf-out', gguf]);
+  expect(built.status).toBe(0);
+  expect(readdirSync(gguf).sort()).toEqual(['tiny-f16.gguf', 'tiny-f32.gguf', 'tiny-q8_0.gguf']);
+  const skipped = buildModel([...SMALL, '--out', out, '--gguf-out', gguf, '--if-missing']);
+  expect(skipped.stderr).toContain('already holds a model; leaving it');
+  const one = join(root, 'gguf-one');
+  expect(
+    buildModel([...SMALL, '--out', out, '--gguf-out', one, '--gguf-types', 'f16']).status,
+  ).toBe(0);
+  expect(readdirSync(one)).toEqual(['tiny-f16.gguf']);
+});
+
+test.each([
+  { args: ['--gguf-types', 'q4_k'], message: '--gguf-types (q4_k): choose from f32, f16, q8_0' },
+  { args: ['--n-embd', '8'], message: '--n-embd (8) must be a multiple of 32 for Q8_0 GGUF' },
+])('GGUF options checked: $message', ({ args, message }) => {
+  const out = join(root, `rejected-gguf-${Math.random().toString(36).slice(2)}`);
+  const { status, stderr } = buildModel([...SMALL, ...args, '--out', out, '--gguf-out', out]);
+  expect(status).toBe(2);
+  expect(stderr.split('\n')[0]).toContain(message);
+  expect(existsSync(out)).toBe(false);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ModelInfo } from '../../engine/types';
 
 /**
  * OpenAI's request bodies, fields in the order of OpenAI's API reference. Unknown fields are
@@ -101,6 +102,9 @@ export interface ModelObject {
   object: 'model';
   created: number;
   owned_by: string;
+  // Extensions, once the model is loaded: the context length as vLLM reports it, and the engine.
+  max_model_len?: number;
+  llm_deploy?: { engine: string; device: string; dtype: string; quantization?: string };
 }
 
 export interface ModelList {
@@ -108,8 +112,18 @@ export interface ModelList {
   data: ModelObject[];
 }
 
-/** The served model, created when the server started. */
-export function modelObject(id: string, lifecycle: { setup: { startedAt: Date } }): ModelObject {
+/** The served model, created when the server started; its engine once it is loaded. */
+export function modelObject(
+  id: string,
+  lifecycle: { setup: { startedAt: Date }; scheduler?: { backend: { info: ModelInfo } } },
+): ModelObject {
   const created = Math.floor(lifecycle.setup.startedAt.getTime() / 1000);
-  return { id, object: 'model', created, owned_by: 'llm-deploy' };
+  const model: ModelObject = { id, object: 'model', created, owned_by: 'llm-deploy' };
+  const info = lifecycle.scheduler?.backend.info;
+  if (info) {
+    const { engine, device, dtype, quantization } = info;
+    model.max_model_len = info.maxPositions;
+    model.llm_deploy = { engine, device, dtype, ...(quantization ? { quantization } : {}) };
+  }
+  return model;
 }

@@ -35,13 +35,13 @@ export function registerOpenAIRoutes(
   { config, lifecycle }: OpenAIDeps,
 ): void {
   const served = config.servedModelName;
-  const model = modelObject(served, lifecycle);
+  const model = () => modelObject(served, lifecycle);
   const chatSchema = chatCompletionRequestSchema(config.limits);
   const completionSchema = completionRequestSchema(config.limits);
 
   app.get('/v1/models', listing, async (): Promise<ModelList> => ({
     object: 'list',
-    data: [model],
+    data: [model()],
   }));
 
   registerTokenizeRoute(app, { served, lifecycle });
@@ -50,7 +50,7 @@ export function registerOpenAIRoutes(
   // GET /v1/models/{owner}/{name}, which the Replicate routes answer for both protocols.
   app.get<{ Params: { model: string } }>('/v1/models/:model', listing, async (request) => {
     checkModel(request.params.model, served);
-    return model;
+    return model();
   });
 
   app.post('/v1/chat/completions', generation, async (request, reply) => {

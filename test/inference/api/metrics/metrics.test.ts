@@ -1,5 +1,6 @@
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import type { RunningServer } from '../../../../inference/src/server';
+import { testEngine } from '../../../helpers/engines';
 import { startTestServer } from '../../../helpers/server';
 
 type Family = {
@@ -85,7 +86,12 @@ test('load time and build info are exported; every name follows the llm_ convent
   expect(value(families, 'llm_model_load_seconds')).toBeGreaterThan(0);
   const info = families.get('llm_build_info')?.metrics[0];
   expect(info?.value).toBe('1');
-  expect(info?.labels).toMatchObject({ model: 'tiny', device: 'cpu', dtype: 'fp32' });
+  expect(info?.labels).toMatchObject({
+    model: 'tiny',
+    engine: testEngine(),
+    device: 'cpu',
+    dtype: 'fp32',
+  });
   const ours = [...families.keys()].filter((name) => name.startsWith('llm_'));
   expect(ours.length).toBeGreaterThanOrEqual(12);
   for (const name of ours) expect(name).toMatch(/^llm_[a-z_]+$/);

@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import type { RunningServer } from '../../../../inference/src/server';
+import { testEngine } from '../../../helpers/engines';
 import { startTestServer } from '../../../helpers/server';
 
 let server: RunningServer;
@@ -13,9 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-test('lists the served model', async () => {
+test('lists the served model, with its engine and context length', async () => {
   const models = await client.models.list();
   expect(models.data.map((m) => m.id)).toEqual([model]);
+  expect(models.data[0]).toMatchObject({
+    max_model_len: 512,
+    llm_deploy: { engine: testEngine(), device: 'cpu', dtype: 'fp32' },
+  });
 });
 
 test('chat completion: one choice, usage adds up, finish_reason length at max_tokens', async () => {

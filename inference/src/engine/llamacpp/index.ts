@@ -1,0 +1,1 @@
+export { LlamaCppBackend, type LlamaCppLoadOptions } from './backend';
