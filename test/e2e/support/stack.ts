@@ -1,0 +1,109 @@
+/**
+ * A stack on the real engine through the Automation API: an inline program that is the project's
+ * own program (infra/index.ts, loaded afresh for every operation), a workspace folder holding
+ * Pulumi.yaml and the stack's Pulumi.<stack>.yaml as a user would have them, and a record of what
+ * the engine did to each resource.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { parse, stringify } from 'yaml';
+import {
+  LocalWorkspace,
+  PulumiCommand,
+  type ConfigMap,
+  type EngineEvent,
+  type OpType,
+  type Stack,
+} from '@pulumi/pulumi/automation';
+import { REPO_ROOT, type PulumiSandbox } from './toolchain';
+
+const INFRA_DIR = path.join(REPO_ROOT, 'infra') + path.sep;
+
+/**
+ * The program `pulumi up` runs for Pulumi.yaml's `main`. Modules under infra/ are dropped from
+ * the require cache first, so each operation runs the program from the top as the CLI would;
+ * @pulumi/pulumi itself stays loaded (the Automation API serves the program through it).
+ */
+export async function realProgram(): Promise<Record<string, unknown>> {
+  for (const id of Object.keys(require.cache)) {
+    if (id.startsWith(INFRA_DIR)) delete require.cache[id];
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const program = require(path.join(INFRA_DIR, 'index.ts')) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(program).filter(([, v]) => v !== undefined));
+}
+
+export interface StackFile {
+  config: Record<string, unknown>;
+}
+
+export function readStackFile(file: string): StackFile {
+  const document = parse(fs.readFileSync(file, 'utf8')) as StackFile;
+  return { config: { ...document.config } };
+}
+
+/** Writes the project file and the stack file into a workspace folder and opens the stack. */
+export async function openStack(
+  sandbox: PulumiSandbox,
+  bin: string,
+  stackName: string,
+  stackFile: StackFile,
+  secrets: ConfigMap,
+): Promise<Stack> {
+  const workDir = path.join(sandbox.dir, `workspace-${stackName}`);
+  fs.mkdirSync(workDir, { recursive: true });
+  fs.copyFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), path.join(workDir, 'Pulumi.yaml'));
+  fs.writeFileSync(path.join(workDir, `Pulumi.${stackName}.yaml`), stringify(stackFile));
+  const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
+  const stack = await LocalWorkspace.createOrSelectStack(
+    { stackName, projectName: 'llm-deploy', program: realProgram },
+    { workDir, pulumiCommand, envVars: sandbox.env },
+  );
+  await stack.setAllConfig(secrets);
+  return stack;
+}
+
+export interface ResourceOp {
+  urn: string;
+  type: string;
+  op: OpType;
+  /** The properties whose change the provider reported (updates and replaces). */
+  diffs: string[];
+}
+
+/** What the engine did (or, in a preview, would do) to each resource of one operation. */
+export class OperationLog {
+  readonly ops: ResourceOp[] = [];
+  readonly diagnostics: string[] = [];
+
+  readonly onEvent = (event: EngineEvent): void => {
+    const pre = event.resourcePreEvent?.metadata;
+    if (pre) {
+      this.ops.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: pre.diffs ?? [] });
+    }
+    const diag = event.diagnosticEvent;
+    if (diag && (diag.severity === 'error' || diag.severity === 'warning')) {
+      this.diagnostics.push(`${diag.severity}: ${diag.message.trim()}`);
+    }
+  };
+
+  /** Resources with an op other than same/read, as `op type name`. */
+  changes(): string[] {
+    return this.ops
+      .filter((o) => o.op !== 'same' && o.op !== 'read')
+      .map(
+        (o) =>
+          `${o.op} ${o.type} ${o.urn.split('::').pop()}${o.diffs.length ? ` [${o.diffs.join(', ')}]` : ''}`,
+      );
+  }
+
+  byOp(op: OpType): ResourceOp[] {
+    return this.ops.filter((o) => o.op === op);
+  }
+}
+
+/** The file backend's checkpoint of a stack, as text. */
+export function stateFile(sandbox: PulumiSandbox, stackName: string): string {
+  const file = path.join(sandbox.stateDir, '.pulumi', 'stacks', 'llm-deploy', `${stackName}.json`);
+  return fs.readFileSync(file, 'utf8');
+}
