@@ -13,6 +13,13 @@ export interface GpuScheduling {
     value?: string;
     effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
   }[];
+  /**
+   * GPU nodes are added when a GPU pod has nowhere to run (aws and gcp node groups under an
+   * autoscaler), so a rollout can start a new GPU pod before stopping an old one. Without it (an
+   * on-prem cluster's fixed GPUs, typically all in use) GPU pods are replaced one at a time.
+   * @default false
+   */
+  gpuNodesAutoscale?: boolean;
 }
 
 /** Where images are pushed, and the credentials to push (and pull) them. */
