@@ -27,7 +27,21 @@ export KWOK_WORKDIR=$DIR/kwok
 CLUSTER=$KWOK_WORKDIR/clusters/$NAME
 KUBECONFIG_FILE=$DIR/kubeconfig
 
-pids() { cat "$CLUSTER"/pids/*.pid 2>/dev/null || true; }
+# kwokctl writes one PID file per component (without a trailing newline).
+pids() {
+  local file
+  for file in "$CLUSTER"/pids/*.pid; do
+    [ -f "$file" ] && echo "$(<"$file")"
+  done
+  return 0
+}
+
+# Running, and not a zombie waiting for its (re)parent to reap it.
+alive() {
+  local state
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [[ $state != Z* ]]
+}
 
 # TERM, then KILL after 15 s; then check that no process is left and no port is still bound.
 stop() {
@@ -35,14 +49,14 @@ stop() {
   for pid in $(pids); do kill "$pid" 2>/dev/null || true; done
   for _ in $(seq 30); do
     left=()
-    for pid in $(pids); do kill -0 "$pid" 2>/dev/null && left+=("$pid"); done
+    for pid in $(pids); do alive "$pid" && left+=("$pid"); done
     [ ${#left[@]} -eq 0 ] && break
     sleep 0.5
   done
   for pid in "${left[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
   sleep 0.5
   for pid in $(pids); do
-    kill -0 "$pid" 2>/dev/null && die "process $pid ($(cat /proc/"$pid"/comm 2>/dev/null)) is still running"
+    alive "$pid" && die "process $pid ($(cat /proc/"$pid"/comm 2>/dev/null)) is still running"
   done
   local port
   for port in $(ports); do
@@ -83,12 +97,13 @@ EOF
 }
 
 start() {
-  local bin started
+  local bin started pid
   bin=$("$HERE/toolchain.sh" --bin-dir)
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler kwok kwokctl kubectl; do
     [ -x "$bin/$b" ] || die "$bin/$b is missing: run test/e2e/toolchain.sh first"
   done
-  [ -z "$(pids)" ] || die "a cluster already runs in $DIR (stop it first)"
+  for pid in $(pids); do alive "$pid" && die "a cluster already runs in $DIR (stop it first)"; done
+  rm -rf "$KWOK_WORKDIR"
   started=$(date +%s)
   # Loopback only: other people's services share this machine and its ports.
   cat >"$DIR/kwokctl.yaml" <<EOF

@@ -52,7 +52,10 @@ export async function openStack(
 ): Promise<Stack> {
   const workDir = path.join(sandbox.dir, `workspace-${stackName}`);
   fs.mkdirSync(workDir, { recursive: true });
-  fs.copyFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), path.join(workDir, 'Pulumi.yaml'));
+  // The project file as it is, less `main`: the inline program stands in for it (the CLI would
+  // otherwise look for infra/index.ts in this folder).
+  const project = fs.readFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
+  fs.writeFileSync(path.join(workDir, 'Pulumi.yaml'), project.replace(/^main: .*\n/m, ''));
   fs.writeFileSync(path.join(workDir, `Pulumi.${stackName}.yaml`), stringify(stackFile));
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
   const stack = await LocalWorkspace.createOrSelectStack(

@@ -49,7 +49,7 @@ export function providerCode(bin: string): string {
     .find((l) => /\sdep\s+github\.com\/pulumi\/pulumi-kubernetes\/provider\/v4\s/.test(l));
   if (!line)
     throw new Error('e2e: pulumi-resource-kubernetes carries no provider module in its build info');
-  const [, , module, version] = line.trim().split(/\s+/);
+  const [, module, version] = line.trim().split(/\s+/);
   return `${module}@${version}`;
 }
 
