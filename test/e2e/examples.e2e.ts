@@ -104,7 +104,10 @@ function exampleSuite(fileName: string, stackFile: StackFile, config: StackConfi
     const { sandbox, bin, cluster } = e2e();
     const local = localStackFile(stackFile, cluster.kubeconfig);
     const secrets: Record<string, { value: string; secret: true }> = Object.fromEntries(
-      Object.entries(EXAMPLE_SECRETS).map(([key, value]) => [key, { value, secret: true as const }]),
+      Object.entries(EXAMPLE_SECRETS).map(([key, value]) => [
+        key,
+        { value, secret: true as const },
+      ]),
     );
     if (local.kubeconfigSecret) {
       secrets['llm-deploy:kubeconfig'] = {

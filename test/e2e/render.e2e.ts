@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { after, before, describe, it } from 'node:test';
 import type { KubeObject } from './support/cluster';
 import { e2e } from './support/context';
@@ -49,7 +49,16 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
       async () => {
         const { kube } = e2e().cluster;
         const dir = path.join(out, example);
-        // The same command as `npm run render`.
+        // The same command as `npm run render`, on the example as a user's copy of it is once its
+        // header's `pulumi config set --secret` lines ran (render reads which secrets are set).
+        const stackFile = path.join(out, `copy-${example}`);
+        const document = parse(fs.readFileSync(path.join(EXAMPLES, example), 'utf8')) as {
+          config: Record<string, unknown>;
+        };
+        for (const key of ['apiKeys', 'hfToken', 'registryPassword']) {
+          document.config[`llm-deploy:${key}`] = { secure: `v1:AAAAciphertextOf${key}` };
+        }
+        fs.writeFileSync(stackFile, stringify(document));
         execFileSync(
           process.execPath,
           [
@@ -57,7 +66,7 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
             './infra/render/register-ts.js',
             'infra/render/cli.ts',
             '--stack-file',
-            path.join(EXAMPLES, example),
+            stackFile,
             '--out',
             dir,
             '--image',

@@ -79,10 +79,23 @@ export class OperationLog {
   readonly ops: ResourceOp[] = [];
   readonly diagnostics: string[] = [];
 
+  /** Resources a refresh found changed: the properties that differ from the state. */
+  readonly drift: ResourceOp[] = [];
+
   readonly onEvent = (event: EngineEvent): void => {
     const pre = event.resourcePreEvent?.metadata;
     if (pre) {
       this.ops.push({ urn: pre.urn, type: pre.type, op: pre.op, diffs: pre.diffs ?? [] });
+    }
+    // A refresh step is announced as op `refresh`; what it found comes with the outputs.
+    const outputs = event.resOutputsEvent?.metadata;
+    if (outputs?.op === 'refresh' && (outputs.diffs ?? []).length > 0) {
+      this.drift.push({
+        urn: outputs.urn,
+        type: outputs.type,
+        op: outputs.op,
+        diffs: outputs.diffs!,
+      });
     }
     const diag = event.diagnosticEvent;
     if (diag && (diag.severity === 'error' || diag.severity === 'warning')) {
@@ -90,14 +103,15 @@ export class OperationLog {
     }
   };
 
-  /** Resources with an op other than same/read, as `op type name`. */
+  /** Resources with an op other than same/read (a refresh: those that drifted), as `op type name`. */
   changes(): string[] {
-    return this.ops
-      .filter((o) => o.op !== 'same' && o.op !== 'read')
-      .map(
-        (o) =>
-          `${o.op} ${o.type} ${o.urn.split('::').pop()}${o.diffs.length ? ` [${o.diffs.join(', ')}]` : ''}`,
-      );
+    return [
+      ...this.ops.filter((o) => !['same', 'read', 'refresh'].includes(o.op)),
+      ...this.drift,
+    ].map(
+      (o) =>
+        `${o.op} ${o.type} ${o.urn.split('::').pop()}${o.diffs.length ? ` [${o.diffs.join(', ')}]` : ''}`,
+    );
   }
 
   byOp(op: OpType): ResourceOp[] {
