@@ -42,6 +42,17 @@ describe.each(['onprem', 'onprem-cpu', 'onprem-internal'])('render of %s', (stac
   const files = renderStack({ stackFile: stackWithSecrets(stack), image: IMAGE_A });
   const objects = objectsOf(files);
 
+  test('every file reads back the same under YAML 1.1, as kubectl, Argo CD and Flux read it', () => {
+    // `off` (ingress-nginx's proxy-buffering) is a string in YAML 1.2 but a boolean in 1.1, which
+    // the API server's decoder rejected in an annotation. Found by the e2e render suite.
+    for (const [name, text] of files) {
+      expect({ name, object: parse(text, { version: '1.1' }) }).toEqual({
+        name,
+        object: parse(text),
+      });
+    }
+  });
+
   test('every object validates and passes the policies', () => {
     expect(allSchemaErrors(objects)).toEqual([]);
     expect(workloadViolations(objects)).toEqual([]);
