@@ -42,6 +42,21 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
 
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
+  it('the dry run does reject an unknown field (so an accepted object means something)', async () => {
+    const bogus = {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'bogus', namespace: 'default' },
+      data: { a: 'b' },
+      spec: { replicas: 1 },
+    };
+    const args = ['apply', '--server-side', '--dry-run=server', '--validate=strict', '-f', '-'];
+    await assert.rejects(
+      e2e().cluster.kube.kubectl(args, JSON.stringify(bogus)),
+      /\.spec: field not declared in schema/,
+    );
+  });
+
   for (const example of onPremExamples) {
     it(
       `${example}: accepted by a server-side dry run with strict field validation`,
@@ -107,12 +122,15 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
             '--validate=strict',
             '--field-manager=llm-deploy-render',
           ];
-          const result = await kube.kubectl([
+          const { stdout: result, stderr } = await kube.kubectlWithWarnings([
             ...args,
             ...checked.flatMap((o) => ['-f', path.join(dir, o.file)]),
           ]);
           const accepted = result.split('\n').filter((l) => l.includes('(server dry run)'));
           assert.equal(accepted.length, checked.length, result);
+          // The namespace enforces the restricted Pod Security Standard: a pod template that would
+          // violate it comes back as a warning on the Deployment.
+          assert.equal(stderr.trim(), '', 'the API server warned');
           const skipped = objects
             .filter((o) => o.object.kind in NO_CRD)
             .map((o) => `${o.object.kind} (${NO_CRD[o.object.kind]})`);

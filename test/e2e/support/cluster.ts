@@ -56,6 +56,14 @@ export class Kube {
   ) {}
 
   async kubectl(args: string[], input?: string): Promise<string> {
+    return (await this.kubectlWithWarnings(args, input)).stdout;
+  }
+
+  /** stdout, and stderr: where the API server's warnings (Pod Security, deprecations) go. */
+  async kubectlWithWarnings(
+    args: string[],
+    input?: string,
+  ): Promise<{ stdout: string; stderr: string }> {
     const child = run(path.join(this.bin, 'kubectl'), ['--kubeconfig', this.kubeconfig, ...args], {
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -63,7 +71,8 @@ export class Kube {
       child.child.stdin!.end(input);
     }
     try {
-      return (await child).stdout;
+      const { stdout, stderr } = await child;
+      return { stdout, stderr };
     } catch (error) {
       const e = error as { stderr?: string; message: string };
       throw new Error(`kubectl ${args.join(' ')}: ${(e.stderr ?? e.message).trim()}`);
