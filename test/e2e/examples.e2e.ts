@@ -86,7 +86,10 @@ function localStackFile(
   kubeconfig: string,
 ): { file: StackFile; kubeconfigSecret: boolean } {
   const config = { ...file.config };
-  const onprem = { ...(config['llm-deploy:onprem'] as Record<string, unknown>), context: CONTEXT };
+  const onprem: Record<string, unknown> = {
+    ...(config['llm-deploy:onprem'] as Record<string, unknown>),
+    context: CONTEXT,
+  };
   const kubeconfigSecret = onprem.kubeconfigPath === undefined;
   if (!kubeconfigSecret) onprem.kubeconfigPath = kubeconfig;
   config['llm-deploy:onprem'] = onprem;

@@ -3,6 +3,7 @@
  * provider from them under the plugin version `@pulumi/kubernetes` asks for.
  */
 import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -80,22 +81,29 @@ export function makeSandbox(bin: string, dir: string): PulumiSandbox {
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
   };
   const version = kubernetesPluginVersion();
+  const provider = path.join(bin, 'pulumi-resource-kubernetes');
   execFileSync(
     path.join(bin, 'pulumi'),
-    [
-      'plugin',
-      'install',
-      'resource',
-      'kubernetes',
-      version,
-      '--file',
-      path.join(bin, 'pulumi-resource-kubernetes'),
-    ],
+    ['plugin', 'install', 'resource', 'kubernetes', version, '--file', provider],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  // The engine loads resource plugins from here by exact version: this is the binary that runs.
+  const installed = path.join(
+    home,
+    'plugins',
+    `resource-kubernetes-v${version}`,
+    'pulumi-resource-kubernetes',
+  );
+  if (sha256(installed) !== sha256(provider)) {
+    throw new Error(`e2e: ${installed} is not the toolchain's pulumi-resource-kubernetes`);
+  }
   return { dir, stateDir, env, passphrase };
 }
 
 export function makeTempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+function sha256(file: string): string {
+  return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
