@@ -3,8 +3,9 @@
 # the versions pinned by the wrapper modules under test/e2e/toolchain/ (go.mod + go.sum each):
 #   pulumi                      the CLI (version stamped, so the Automation API can parse it)
 #   pulumi-resource-kubernetes  the provider, its go:embed schema generated here
-#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (one go build: shared compilation)
-#   etcd, kwok, kwokctl
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kwok + kwokctl (the kubelet
+#                               of fake nodes) and etcd: one module (test/e2e/toolchain/kubernetes),
+#                               so one set of dependency versions and shared compilation
 #   ../crds/  the CustomResourceDefinitions of the add-on kinds the manifests use (KEDA ScaledObject,
 #             prometheus-operator ServiceMonitor), from those projects' Go modules, so the API
 #             server can validate those objects too
@@ -28,9 +29,11 @@ KUBERNETES_PLUGIN_VERSION=4.34.2
 PULUMI_PKG=github.com/pulumi/pulumi/pkg/v3
 PULUMI_SDK=github.com/pulumi/pulumi/sdk/v3
 K8S_PROVIDER=github.com/pulumi/pulumi-kubernetes/provider/v4
-# kubectl shares most of its packages with the control plane, so it costs little in the same build.
+# kubectl and kwok share most of their packages with the control plane (client-go, apimachinery at
+# the same versions in one module), so they cost little in the same build.
 KUBE_COMMANDS=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+  k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl
+  sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl)
 # The add-on CRDs at the versions the pinned charts install (infra/components/cluster-addons/
 # charts.ts: keda 2.17.0; kube-prometheus-stack 70.4.2 ships prometheus-operator v0.81.0).
 CRD_MODULES=("github.com/kedacore/keda/v2@v2.17.0 config/crd/bases/keda.sh_scaledobjects.yaml"
@@ -152,16 +155,16 @@ build_all() {
     kube_ldflags+=" -X $package.gitVersion=$KUBE_VERSION -X $package.gitMajor=1"
     kube_ldflags+=" -X $package.gitMinor=${kube_minor%%.*} -X $package.gitTreeState=clean"
   done
-  build kubernetes "$kube_ldflags" kube-apiserver kube-controller-manager kube-scheduler kubectl -- \
-    -o "$BIN/" "${KUBE_COMMANDS[@]}"
+  kube_ldflags+=" -X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBE_VERSION#v}"
+  build kubernetes "$kube_ldflags" kube-apiserver kube-controller-manager kube-scheduler kubectl \
+    kwok kwokctl -- -o "$BIN/" "${KUBE_COMMANDS[@]}"
 
   build kubernetes-provider "-X $K8S_PROVIDER/pkg/version.Version=$KUBERNETES_PLUGIN_VERSION" \
     pulumi-resource-kubernetes -- -o "$BIN/pulumi-resource-kubernetes" .
 
-  build etcd "" etcd -- -o "$BIN/etcd" go.etcd.io/etcd/server/v3
-
-  build kwok "-X sigs.k8s.io/kwok/pkg/consts.KubeVersion=${KUBE_VERSION#v}" kwok kwokctl -- \
-    -o "$BIN/" sigs.k8s.io/kwok/cmd/kwok sigs.k8s.io/kwok/cmd/kwokctl
+  # A second go build in the same module: only etcd's own packages are left to compile. (`-o dir/`
+  # would name the binary after its import path, server.)
+  build kubernetes "" etcd -- -o "$BIN/etcd" go.etcd.io/etcd/server/v3
 
   fetch_crds
 }
@@ -171,8 +174,8 @@ main() {
   PROVIDER_CODE=$(pinned kubernetes-provider $K8S_PROVIDER)
   KUBE_VERSION=$(pinned kubernetes k8s.io/kubernetes)
   local etcd_version kwok_version
-  etcd_version=$(pinned etcd go.etcd.io/etcd/server/v3)
-  kwok_version=$(pinned kwok sigs.k8s.io/kwok)
+  etcd_version=$(pinned kubernetes go.etcd.io/etcd/server/v3)
+  kwok_version=$(pinned kubernetes sigs.k8s.io/kwok)
   KEY="pulumi-$PULUMI_VERSION.kubernetes-$KUBERNETES_PLUGIN_VERSION-${PROVIDER_CODE##*-}.kube-$KUBE_VERSION.etcd-$etcd_version.kwok-$kwok_version"
   BIN=$CACHE/$KEY/bin
   CRDS=$CACHE/$KEY/crds
