@@ -67,29 +67,44 @@ export function makeSandbox(bin: string, dir: string): PulumiSandbox {
   const stateDir = path.join(dir, 'state');
   const home = path.join(dir, 'pulumi-home');
   fs.mkdirSync(stateDir, { recursive: true });
-  fs.mkdirSync(home, { recursive: true });
   const passphrase = 'e2e-passphrase';
-  const env: Record<string, string> = {
-    PULUMI_HOME: home,
+  const env = {
+    ...offlineEnv(home),
     PULUMI_BACKEND_URL: `file://${stateDir}`,
     PULUMI_CONFIG_PASSPHRASE: passphrase,
+  };
+  installProvider(bin, env);
+  return { dir, stateDir, env, passphrase };
+}
+
+/** What keeps `pulumi` offline and quiet: no update check, no plugin download, no prompt. */
+export function offlineEnv(pulumiHome: string): Record<string, string> {
+  return {
+    PULUMI_HOME: pulumiHome,
     PULUMI_SKIP_UPDATE_CHECK: 'true',
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: 'true',
-    // Only the plugin installed below, never one that happens to be on PATH.
+    // Only the plugin installProvider puts in PULUMI_HOME, never one that happens to be on PATH.
     PULUMI_IGNORE_AMBIENT_PLUGINS: 'true',
     PULUMI_SKIP_CONFIRMATIONS: 'true',
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: 'true',
   };
+}
+
+/**
+ * Installs the toolchain's provider into PULUMI_HOME under the version @pulumi/kubernetes asks
+ * for: the engine loads resource plugins from there by exact version, so this is what runs.
+ */
+export function installProvider(bin: string, env: Record<string, string>): void {
   const version = kubernetesPluginVersion();
   const provider = path.join(bin, 'pulumi-resource-kubernetes');
+  fs.mkdirSync(env.PULUMI_HOME, { recursive: true });
   execFileSync(
     path.join(bin, 'pulumi'),
     ['plugin', 'install', 'resource', 'kubernetes', version, '--file', provider],
     { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] },
   );
-  // The engine loads resource plugins from here by exact version: this is the binary that runs.
   const installed = path.join(
-    home,
+    env.PULUMI_HOME,
     'plugins',
     `resource-kubernetes-v${version}`,
     'pulumi-resource-kubernetes',
@@ -97,7 +112,6 @@ export function makeSandbox(bin: string, dir: string): PulumiSandbox {
   if (sha256(installed) !== sha256(provider)) {
     throw new Error(`e2e: ${installed} is not the toolchain's pulumi-resource-kubernetes`);
   }
-  return { dir, stateDir, env, passphrase };
 }
 
 export function makeTempDir(prefix: string): string {
