@@ -96,6 +96,15 @@ status:
 EOF
 }
 
+# Whatever part of the cluster a failed start left running is stopped again.
+stop_if_failed() {
+  local status=$?
+  if [ $status -ne 0 ]; then
+    echo "cluster: start failed; stopping what started" >&2
+    stop >&2 || true
+  fi
+}
+
 start() {
   local bin started pid
   bin=$("$HERE/toolchain.sh" --bin-dir)
@@ -112,7 +121,7 @@ apiVersion: config.kwok.x-k8s.io/v1alpha1
 options:
   bindAddress: 127.0.0.1
 EOF
-  trap 'status=$?; if [ $status -ne 0 ]; then echo "cluster: start failed; stopping what started" >&2; stop >&2 || true; fi' EXIT
+  trap stop_if_failed EXIT
   "$bin/kwokctl" --config "$DIR/kwokctl.yaml" create cluster --name "$NAME" --runtime binary \
     --etcd-binary "$bin/etcd" --kube-apiserver-binary "$bin/kube-apiserver" \
     --kube-controller-manager-binary "$bin/kube-controller-manager" \

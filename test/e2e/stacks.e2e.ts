@@ -97,7 +97,10 @@ function stackSuite(c: StackCase): void {
         log.ops.filter((o) => o.op !== 'create').map((o) => `${o.op} ${o.urn}`),
         [],
       );
-      report['resources created'] = String(up.summary.resourceChanges?.create ?? 0);
+      const objects = log.ops.filter((o) => /^kubernetes:(?!helm)[^:]+:/.test(o.type));
+      report['resources created'] =
+        `${up.summary.resourceChanges?.create ?? 0} (Kubernetes objects: ` +
+        `${objects.map((o) => o.type.split(':').pop()).join(', ')})`;
       assert.ok(isAvailable(await deployment()), 'the Deployment is Available');
     },
   );

@@ -116,6 +116,7 @@ generate_provider_embeds() {
   [ -f "$dir/schema.json" ] ||
     die "kubernetes-provider: $K8S_PROVIDER@$PROVIDER_CODE ships no cmd/pulumi-resource-kubernetes/schema.json"
   command -v node >/dev/null || die "kubernetes-provider: node is needed to write the embedded schema"
+  # shellcheck disable=SC2016 # JavaScript template literals, not shell expansions
   node -e '
     const fs = require("fs");
     const [dir, out, version] = process.argv.slice(1);
