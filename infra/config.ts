@@ -5,15 +5,17 @@
 import * as pulumi from '@pulumi/pulumi';
 import { parseStackConfig, projectKeys } from './config/parse';
 import { CONFIG_NAMESPACE } from './config/schema';
-import type { StackConfig } from './config/types';
+import type { StackConfig } from './config/stack-config';
 
-export type { StackConfig } from './config/types';
+export type { StackConfig } from './config/stack-config';
 
 /** Secret config values, each a Pulumi secret Output; absent when the stack does not set it. */
 export interface StackSecrets {
   hfToken?: pulumi.Output<string>;
   /** Comma-separated in config; one key per line here, the API_KEYS_FILE format. */
   apiKeys?: pulumi.Output<string>;
+  /** whsec_...: signs the server's webhooks (WEBHOOK_SECRET). */
+  webhookSecret?: pulumi.Output<string>;
   registryPassword?: pulumi.Output<string>;
   kubeconfig?: pulumi.Output<string>;
 }
@@ -39,6 +41,7 @@ export function readStackConfig(): StackInputs {
   const secrets: StackSecrets = {
     hfToken: secret('hfToken'),
     apiKeys: apiKeys && pulumi.secret(apiKeys),
+    webhookSecret: secret('webhookSecret'),
     registryPassword: secret('registryPassword'),
     kubeconfig: secret('kubeconfig'),
   };

@@ -7,7 +7,7 @@ import type { StackInputs } from './config';
 import type { CostEstimate } from './lib/pricing';
 import { contextDigest } from './lib/context-digest';
 import { AwsPlatform } from './platforms/aws';
-import { EdgeService } from './platforms/edge';
+import { EdgeService } from './components/edge-service';
 import { GcpPlatform } from './platforms/gcp';
 import { OnPremCluster } from './platforms/onprem';
 import type { ClusterPlatform } from './platforms/types';
@@ -94,7 +94,11 @@ export function deployOnCluster(
     service,
     image,
     ...(platform.storageClassName ? { storageClassName: platform.storageClassName } : {}),
-    secrets: { hfToken: secrets.hfToken, apiKeys: secrets.apiKeys },
+    secrets: {
+      hfToken: secrets.hfToken,
+      apiKeys: secrets.apiKeys,
+      webhookSecret: secrets.webhookSecret,
+    },
     ...(platform.pullWithRegistryCredentials ? { pullCredentials: platform.registry } : {}),
     dependsOn: addons.ready,
   });
@@ -124,6 +128,7 @@ function deployOnEdge(inputs: StackInputs): StackOutputs {
       : args.image;
   const secretEnv: Record<string, pulumi.Output<string>> = {
     ...(secrets.hfToken ? { HF_TOKEN: secrets.hfToken } : {}),
+    ...(secrets.webhookSecret ? { WEBHOOK_SECRET: secrets.webhookSecret } : {}),
     // config.ts keeps API keys one per line (the file format); the env takes them comma-separated.
     ...(secrets.apiKeys
       ? { API_KEYS: secrets.apiKeys.apply((keys) => keys.split('\n').join(',')) }

@@ -1,36 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerCogRoutes, type BrowserPage } from './api/cog/routes';
+import type { AppDeps } from './api/deps';
 import { registerHealthRoutes } from './api/health/routes';
 import { registerRequestMetrics } from './api/metrics/http-hooks';
-import type { Metrics } from './api/metrics/metrics';
 import { registerPredictions } from './api/predictions';
 import { registerReplicateRoutes } from './api/replicate/routes';
 import { registerOpenAIRoutes } from './api/openai/routes';
 import { registerPlaygroundRoutes, sendPlaygroundPage, wantsHtml } from './api/playground/routes';
-import type { ServerConfig } from './config';
-import type { ApiKeys } from './http/api-keys';
 import { registerAuth, type RouteAccess } from './http/auth';
 import { registerBodyTimeout } from './http/body-timeout';
+import { registerCors } from './http/cors';
 import { registerDrain } from './http/drain';
 import { protocolOf, sendError, toHttpError } from './http/errors';
-import type { RateLimiter } from './http/rate-limit';
 import { currentAccount } from './http/request-context';
 import type { RouteConfig } from './http/route-config';
-import type { Lifecycle } from './lifecycle';
 import { registerDisclosureHeaders } from './safety/disclosure';
 import { ValidationError } from './errors';
 import { hasMalformedText } from './http/unicode';
-
-export interface AppDeps {
-  config: ServerConfig;
-  lifecycle: Lifecycle;
-  metrics: Metrics;
-  apiKeys: ApiKeys;
-  rateLimiter: RateLimiter;
-  /** pino options, or false for a silent app (tests). */
-  logger?: boolean | object;
-}
 
 export interface App {
   app: FastifyInstance;
@@ -39,6 +26,8 @@ export interface App {
   /** Every route and its access decision. */
   routes: RouteAccess[];
 }
+
+export type { AppDeps } from './api/deps';
 
 /** Builds the HTTP app without listening, so tests can drive it in process or on a port. */
 export async function createApp(deps: AppDeps): Promise<App> {
@@ -57,6 +46,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.addHook('onRequest', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
   });
+  // Before auth and drain: preflights carry no credentials, and refusals must be readable.
+  await registerCors(app, deps.config.corsOrigins);
   // JSON only: a text/plain body is a client mistake (415), not a string prompt.
   app.removeContentTypeParser('text/plain');
   registerBodyTimeout(app, deps.config.bodyTimeoutSeconds);

@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { DEVICES, DTYPES } from './engine/types';
+import { webhookKey } from './api/predictions/webhook-signature';
+import { DEVICES, DTYPES, ENGINES } from './engine/types';
 
 /** The embedded default: the tiny model `npm install` builds next to the compiled server. */
 export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
@@ -9,7 +10,7 @@ export const EMBEDDED_MODEL = resolve(__dirname, '..', '..', 'models', 'tiny');
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const integer = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const SECRET_KEYS = new Set(['HF_TOKEN', 'API_KEYS']);
+const SECRET_KEYS = new Set(['HF_TOKEN', 'API_KEYS', 'WEBHOOK_SECRET']);
 
 /** Every server setting: environment variable name -> schema with default. CLI flags override. */
 const schema = z.object({
@@ -23,12 +24,15 @@ const schema = z.object({
     .string()
     .min(1)
     .default(join(homedir(), '.cache', 'llm-deploy')),
+  ENGINE: z.enum(ENGINES).default('onnx'),
   DEVICE: z.enum(DEVICES).default('cpu'),
   DTYPE: z.enum(DTYPES).default('fp32'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: integer(0, 65535).default(8080),
   METRICS_PORT: integer(0, 65535).default(9090),
-  MAX_CONCURRENT: integer(1, 1024).default(1),
+  MAX_CONCURRENT: integer(1, 1024).default(8),
+  KV_CACHE_MIB: integer(1, 1024 * 1024).default(1024),
+  PREFILL_CHUNK_TOKENS: integer(1, 1_000_000).default(64),
   MAX_QUEUE: integer(0, 100000).default(16),
   MAX_N: integer(1, 16).default(4),
   MAX_NEW_TOKENS: integer(1, 1_000_000).default(2048),
@@ -53,11 +57,25 @@ const schema = z.object({
   REQUEST_TIMEOUT_SECONDS: integer(1, 86_400).default(600),
   LOG_PROMPTS: boolean.default(false),
   PLAYGROUND: boolean.default(true),
+  WEBHOOK_SECRET: z
+    .string()
+    .refine((secret) => webhookKey(secret) !== undefined, {
+      message:
+        'must be whsec_ followed by the base64 of a 24-64 byte key, e.g. "whsec_$(openssl rand -base64 32)"',
+    })
+    .optional(),
+  WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .transform((list, ctx) => parseOrigins(list, ctx))
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type ServerConfig = ReturnType<typeof toConfig>;
-export type ConfigEnv = Partial<Record<keyof z.input<typeof schema>, string>>;
+/** The environment variables the server reads; infra builds the containers' env with these names. */
+export type ServerEnvName = keyof z.input<typeof schema>;
+export type ConfigEnv = Partial<Record<ServerEnvName, string>>;
 
 /** Thrown with every problem at once, one line each, naming the variable and the value. */
 export class ConfigError extends Error {
@@ -101,11 +119,16 @@ function toConfig(c: z.output<typeof schema>) {
       cacheDir: c.CACHE_DIR,
       offline: c.HF_HUB_OFFLINE,
     },
+    engine: c.ENGINE,
     device: c.DEVICE,
     dtype: c.DTYPE,
     host: c.HOST,
     port: c.PORT,
     metricsPort: c.METRICS_PORT,
+    batching: {
+      kvCacheBytes: c.KV_CACHE_MIB * 1024 * 1024,
+      prefillChunkTokens: c.PREFILL_CHUNK_TOKENS,
+    },
     limits: {
       maxConcurrent: c.MAX_CONCURRENT,
       maxQueue: c.MAX_QUEUE,
@@ -143,6 +166,10 @@ function toConfig(c: z.output<typeof schema>) {
         : undefined,
     },
     disclosureText: c.DISCLOSURE_TEXT,
+    /** Cog's and Replicate's webhooks: the signing secret (random per process if unset). */
+    webhooks: { secret: c.WEBHOOK_SECRET, allowPrivate: c.WEBHOOK_ALLOW_PRIVATE },
+    /** Origins whose browser pages may call the API; empty: no cross-origin access. */
+    corsOrigins: c.CORS_ORIGINS ?? [],
     logLevel: c.LOG_LEVEL,
   };
 }
@@ -168,6 +195,27 @@ function checkModeration(c: RawSettings, ctx: z.RefinementCtx): void {
       });
     }
   }
+}
+
+/** `*`, or origins as browsers send them: scheme://host[:port], no path. */
+function parseOrigins(list: string, ctx: z.RefinementCtx): string[] {
+  const origins = list
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o.length > 0);
+  for (const origin of origins) {
+    if (origin === '*') continue;
+    const parsed = URL.parse(origin);
+    if (parsed?.origin !== origin || !/^https?:$/.test(parsed.protocol)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(origin)} is not an origin: write scheme://host[:port] with no path or trailing slash (e.g. https://app.example.com), or * for any`,
+      });
+    }
+  }
+  if (origins.includes('*') && origins.length > 1)
+    ctx.addIssue({ code: 'custom', message: '* already allows every origin; list origins or *' });
+  return origins;
 }
 
 function labelList(labels: string): string[] {

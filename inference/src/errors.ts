@@ -13,14 +13,36 @@ export abstract class DomainError extends Error {
   }
 }
 
+/** Where a bad value sits and what is wrong with it, as FastAPI (Cog) reports each problem. */
+export interface ValidationIssue {
+  /** e.g. ['body', 'input', 'max_new_tokens'] or ['path', 'prediction_id'] */
+  loc: (string | number)[];
+  msg: string;
+  /** pydantic's error type, e.g. 'less_than_equal', 'missing', 'int_type' */
+  type: string;
+}
+
 /** The request is malformed or out of range. */
 export class ValidationError extends DomainError {
   readonly type = 'invalid_request_error';
+  constructor(
+    message: string,
+    param?: string,
+    /** Every problem found, located; absent when the message is the only one. */
+    readonly issues?: readonly ValidationIssue[],
+  ) {
+    super(message, param);
+  }
 }
 
 /** No API key, or one that is not valid. */
 export class Unauthorized extends DomainError {
   readonly type = 'authentication_error';
+}
+
+/** The caller is known (or the server is open) but may not see this. */
+export class Forbidden extends DomainError {
+  readonly type = 'permission_error';
 }
 
 /** This API key used up its requests or tokens for the minute. */

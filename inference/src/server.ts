@@ -3,20 +3,15 @@ import { Metrics } from './api/metrics/metrics';
 import { startMetricsServer } from './api/metrics/server';
 import { createApp } from './app';
 import type { ServerConfig } from './config';
-import { TransformersBackend, type LoadProgress } from './engine';
+import { assembleEngine, type AssembledEngine } from './assembly';
+import type { Backend, LoadProgress } from './engine';
 import { Lifecycle } from './lifecycle';
 import { ApiKeys } from './http/api-keys';
 import type { RouteAccess } from './http/auth';
 import { RateLimiter } from './http/rate-limit';
 import { currentAccount, currentRequestId } from './http/request-context';
-import {
-  disclosureLine,
-  loadBlockList,
-  loadModeration,
-  type DecisionListener,
-  type LoadedModeration,
-} from './safety';
-import { combineObservers, Scheduler, type SchedulerObserver } from './scheduler';
+import { loadBlockList, type BlockList, type DecisionListener } from './safety';
+import type { SchedulerObserver } from './scheduler';
 import { SERVER_VERSION } from './version';
 
 export interface RunningServer {
@@ -55,6 +50,7 @@ export async function startServer(
   const metrics = new Metrics({
     running: () => lifecycle.scheduler?.running ?? 0,
     waiting: () => lifecycle.scheduler?.waiting ?? 0,
+    engine: () => lifecycle.scheduler?.backend.status?.(),
   });
   const apiKeys = new ApiKeys(config.auth.keys, config.auth.keysFile);
   const rateLimiter = new RateLimiter(
@@ -80,14 +76,15 @@ export async function startServer(
           version: SERVER_VERSION,
           node_version: process.version,
           model: config.servedModelName,
+          engine: backend.info.engine,
           device: config.device,
           dtype: config.dtype,
         },
         1,
       );
     },
-    loadModeration: () =>
-      loadModeration(config.moderation, blockList, config.hub, moderationListener(metrics, app)),
+    blockList,
+    onDecision: moderationListener(metrics, app),
     onProgress: options.onProgress,
   });
   const loaded = setup.then(() => undefined);
@@ -102,9 +99,7 @@ export async function startServer(
     loaded,
     close: async () => {
       await Promise.all([app.close(), metricsApp.close()]);
-      const moderation = await setup;
-      await lifecycle.scheduler?.backend.dispose();
-      await moderation?.dispose();
+      await (await setup)?.dispose();
     },
   };
 }
@@ -118,55 +113,34 @@ function baseUrl(app: FastifyInstance, bound: string): string {
 
 interface ModelSetup {
   observers: SchedulerObserver[];
-  onLoaded: (backend: TransformersBackend) => void;
-  /** The moderation filters, loaded once the model is (a classifier model takes a while too). */
-  loadModeration: () => Promise<LoadedModeration>;
+  onLoaded: (backend: Backend) => void;
+  blockList: BlockList | undefined;
+  onDecision: DecisionListener;
   onProgress?: (progress: LoadProgress) => void;
 }
 
-/** Resolves with the moderation filters to dispose at close (undefined if setup failed). */
+/** Resolves with the engine to dispose at close (undefined if setup failed). */
 async function loadModel(
   config: ServerConfig,
   lifecycle: Lifecycle,
   app: FastifyInstance,
-  { observers, onLoaded, loadModeration, onProgress }: ModelSetup,
-): Promise<LoadedModeration | undefined> {
-  let moderation: LoadedModeration | undefined;
+  { observers, ...options }: ModelSetup,
+): Promise<AssembledEngine | undefined> {
   try {
     app.log.info(
-      { model: config.model, device: config.device, dtype: config.dtype },
+      { model: config.model, engine: config.engine, device: config.device, dtype: config.dtype },
       'loading model',
     );
-    const backend = await TransformersBackend.load({
-      model: config.model,
-      revision: config.revision,
-      device: config.device,
-      dtype: config.dtype,
-      hub: config.hub,
-      onProgress,
+    const engine = await assembleEngine(config, {
+      ...options,
+      observers: config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
     });
-    onLoaded(backend);
-    // Warm up unobserved, so the metrics count only what clients asked for.
-    const warmupSeconds = await warmUp(new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 }));
-    moderation = await loadModeration();
-    const scheduler = new Scheduler(backend, {
-      maxConcurrent: config.limits.maxConcurrent,
-      maxQueue: config.limits.maxQueue,
-      maxPromptTokens: config.maxPromptTokens,
-      timeoutSeconds: config.requestTimeoutSeconds,
-      observer: combineObservers(
-        config.logPrompts ? [...observers, promptLogObserver(app.log)] : observers,
-      ),
-      captureText: config.logPrompts,
-      guard: moderation.moderator,
-      preamble: disclosureLine(config.disclosureText),
-    });
-    const logs = `loaded ${config.model} (${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
-    lifecycle.markReady(scheduler, logs);
+    const { backend, warmupSeconds } = engine;
+    const logs = `loaded ${config.model} (${config.engine}, ${config.device}/${config.dtype}) in ${backend.info.loadSeconds.toFixed(2)} s; warm-up ${warmupSeconds.toFixed(2)} s`;
+    lifecycle.markReady(engine.scheduler, logs);
     app.log.info({ loadSeconds: backend.info.loadSeconds, warmupSeconds }, 'model ready');
-    return moderation;
+    return engine;
   } catch (error) {
-    await moderation?.dispose();
     const message = error instanceof Error ? error.message : String(error);
     lifecycle.markFailed(message);
     app.log.error({ model: config.model }, `model setup failed: ${message}`);
@@ -197,21 +171,4 @@ function rateLimitObserver(limiter: RateLimiter): SchedulerObserver {
     onFinish: (usage) =>
       limiter.charge(currentAccount(), usage.promptTokens + usage.completionTokens),
   };
-}
-
-/** One short greedy generation, so the first real request does not pay for lazy initialisation. */
-async function warmUp(scheduler: Scheduler): Promise<number> {
-  const started = performance.now();
-  const { events } = scheduler.submit({
-    prompt: { kind: 'text', text: 'Hello' },
-    maxNewTokens: 2,
-    temperature: 0,
-    topP: 1,
-    topK: 0,
-    repetitionPenalty: 1,
-    seed: 0,
-    stop: [],
-  });
-  for await (const event of events) void event;
-  return (performance.now() - started) / 1000;
 }

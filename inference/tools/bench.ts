@@ -6,6 +6,12 @@
  * roofline measured in the same run. Writes artifacts/bench.json.
  *
  *   npm run bench -- --presets tiny,gpt2-small --processes 5 --runs 3 --new-tokens 64
+ *
+ * `--mode server` benches the real server instead (bench/server-mode.ts): 1, 4 and 8 streaming
+ * clients over HTTP against bare generate() at batch 1, 4 and 8; `--server-env KEY=VALUE,...`
+ * changes its settings. Writes artifacts/bench-server.json.
+ *
+ *   npm run bench -- --mode server --processes 4 --runs 2
  */
 import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -13,6 +19,7 @@ import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'nod
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureCopyBandwidth } from './bench/bandwidth';
+import { benchServerMode, formatServerTable } from './bench/server-mode';
 import { formatTable, summarisePreset, type PresetSummary } from './bench/report';
 import type { WorkerResult, WorkerTask } from './bench/worker';
 import { PRESETS, writeGpt2Model } from './model-builder';
@@ -34,30 +41,50 @@ function fail(message: string): never {
 function options() {
   const { values } = parseArgs({
     options: {
-      presets: { type: 'string', default: 'tiny,gpt2-small' },
+      mode: { type: 'string', default: 'engine' },
+      presets: { type: 'string' },
+      'server-env': { type: 'string', default: '' },
       processes: { type: 'string', default: '5' },
       runs: { type: 'string', default: '3' },
       'new-tokens': { type: 'string', default: '64' },
-      out: { type: 'string', default: join(ROOT, 'artifacts', 'bench.json') },
+      out: { type: 'string' },
     },
   });
+  const mode = values.mode;
+  if (mode !== 'engine' && mode !== 'server') fail(`--mode (${mode}) must be engine or server`);
   const count = (name: 'processes' | 'runs' | 'new-tokens') => {
     const n = Number(values[name]);
     if (!Number.isInteger(n) || n < 1)
       fail(`--${name} (${values[name]}) must be a positive integer`);
     return n;
   };
-  const presets = values.presets.split(',').filter(Boolean);
+  const presets = (values.presets ?? (mode === 'server' ? 'gpt2-small' : 'tiny,gpt2-small'))
+    .split(',')
+    .filter(Boolean);
+  const serverEnv = Object.fromEntries(
+    values['server-env']
+      .split(',')
+      .filter(Boolean)
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        if (at < 1) fail(`--server-env: "${pair}" is not KEY=VALUE`);
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+  );
   for (const p of presets) {
     if (!MODEL_DIRS[p])
       fail(`unknown preset "${p}"; choose from ${Object.keys(MODEL_DIRS).join(', ')}`);
   }
+  const out =
+    values.out ?? join(ROOT, 'artifacts', mode === 'server' ? 'bench-server.json' : 'bench.json');
   return {
+    mode,
     presets,
+    serverEnv,
     processes: count('processes'),
     runs: count('runs'),
     newTokens: count('new-tokens'),
-    out: resolve(values.out),
+    out: resolve(out),
   };
 }
 
@@ -127,8 +154,59 @@ async function benchPreset(
   );
 }
 
+async function mainServerMode(settings: ReturnType<typeof options>): Promise<void> {
+  const startedLoad = loadavg();
+  const bandwidth = measureCopyBandwidth();
+  const results = [];
+  for (const preset of settings.presets) {
+    const model = ensureModel(preset);
+    const summary = await benchServerMode({
+      model,
+      prompt: PROMPT,
+      newTokens: settings.newTokens,
+      runs: settings.runs,
+      processes: settings.processes,
+      clients: [1, 4, 8],
+      serverEnv: settings.serverEnv,
+    });
+    console.log(`${preset} (${(weightBytes(model) / 1e6).toFixed(0)} MB of weights):`);
+    console.log(formatServerTable(summary));
+    results.push({ preset, summary, rooflineTokensPerSecond: bandwidth / weightBytes(model) });
+  }
+  const machine = machineFacts(startedLoad);
+  console.log(
+    `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)}; copy bandwidth ${(bandwidth / 1e9).toFixed(1)} GB/s)`,
+  );
+  writeReport(settings, {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    results,
+  });
+}
+
+function machineFacts(loadAverageBefore: number[]) {
+  return {
+    cpu: cpus()[0]?.model,
+    cpus: cpus().length,
+    node: process.version,
+    loadAverageBefore,
+    loadAverageAfter: loadavg(),
+  };
+}
+
+const fmtLoad = (load: number[]) => load.map((l) => l.toFixed(2)).join(' ');
+
+function writeReport(settings: ReturnType<typeof options>, report: object): void {
+  mkdirSync(dirname(settings.out), { recursive: true });
+  writeFileSync(settings.out, JSON.stringify(report, null, 2) + '\n');
+  console.error(`bench: wrote ${settings.out}`);
+}
+
 async function main(): Promise<void> {
   const settings = options();
+  if (settings.mode === 'server') return mainServerMode(settings);
   const startedLoad = loadavg();
   const summaries: PresetSummary[] = [];
   for (const preset of settings.presets) summaries.push(await benchPreset(preset, settings));
@@ -136,17 +214,14 @@ async function main(): Promise<void> {
   console.log(
     `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; roofline = single-thread copy bandwidth / weight bytes)`,
   );
-  mkdirSync(dirname(settings.out), { recursive: true });
-  const machine = {
-    cpu: cpus()[0]?.model,
-    cpus: cpus().length,
-    node: process.version,
-    loadAverageBefore: startedLoad,
-    loadAverageAfter: loadavg(),
-  };
-  const report = { date: new Date().toISOString(), machine, settings, prompt: PROMPT, summaries };
-  writeFileSync(settings.out, JSON.stringify(report, null, 2) + '\n');
-  console.error(`bench: wrote ${settings.out}`);
+  const machine = machineFacts(startedLoad);
+  writeReport(settings, {
+    date: new Date().toISOString(),
+    machine,
+    settings,
+    prompt: PROMPT,
+    summaries,
+  });
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? error.message : String(error)));

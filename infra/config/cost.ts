@@ -1,11 +1,11 @@
 import { summarize, type CostEstimate, type ReplicaBounds } from '../lib/pricing';
 import { awsCostEstimate } from '../platforms/aws/cost';
 import type { AwsPlatformArgs } from '../platforms/aws/args';
-import { edgeCostEstimate } from '../platforms/edge/cost';
+import { edgeCostEstimate } from '../components/edge-service/cost';
 import { gcpCostEstimate } from '../platforms/gcp/cost';
 import type { GcpPlatformArgs } from '../platforms/gcp/args';
 import type { Target } from './schema';
-import type { AddonSettings, ServiceSettings } from './types';
+import type { AddonSettings, ServiceSettings } from '../model';
 
 /** Replicas the workload runs at its lowest (idle, or zero when it scales to zero) and highest. */
 export function replicaBounds(service: ServiceSettings): ReplicaBounds {

@@ -1,12 +1,11 @@
 import { parseQuantity } from '../lib/quantity';
-import type { EdgeServiceArgs } from '../platforms/edge/args';
-import { edgeArgProblems } from '../platforms/edge/validate';
-import type { ArgProblem } from '../platforms/args-error';
+import type { EdgeServiceArgs } from '../components/edge-service/args';
+import { edgeArgProblems } from '../components/edge-service/validate';
+import { setVariables, type ArgProblem, type ServerEnv, type ServiceSettings } from '../model';
 import type { ConfigProblem } from './errors';
 import { fullKey, show } from './reader';
 import { readStringMap, sectionProblems } from './node-group';
 import { SectionReader } from './section';
-import type { ServiceSettings } from './types';
 
 const FIELDS = [
   'host',
@@ -38,18 +37,16 @@ export interface EdgeContext {
 
 /** The server's settings from the shared keys, as the Kubernetes targets pass them. */
 export function edgeEnv(service: ServiceSettings): Record<string, string> {
-  const env: [string, string | undefined][] = [
-    ['MODEL', service.model.id],
-    ['MODEL_REVISION', service.model.revision],
-    ['SERVED_MODEL_NAME', service.model.servedName],
-    ['SHUTDOWN_GRACE_SECONDS', String(service.shutdownGraceSeconds)],
-    [
-      'MAX_CONCURRENT',
-      service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
-    ],
-    ['LOG_LEVEL', service.logLevel],
-  ];
-  return Object.fromEntries(env.filter((e): e is [string, string] => e[1] !== undefined));
+  const env: ServerEnv = {
+    MODEL: service.model.id,
+    MODEL_REVISION: service.model.revision,
+    SERVED_MODEL_NAME: service.model.servedName,
+    SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
+    MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
+    LOG_LEVEL: service.logLevel,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
+  };
+  return Object.fromEntries(setVariables(env));
 }
 
 function readPullRegistry(r: SectionReader, context: EdgeContext): EdgeSettings['pullRegistry'] {

@@ -9,7 +9,7 @@ import {
   sectionProblems,
 } from './node-group';
 import { SectionReader } from './section';
-import type { ServiceSettings } from './types';
+import type { ServiceSettings } from '../model';
 
 const FIELDS = [
   'project',

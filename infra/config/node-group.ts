@@ -2,11 +2,10 @@
  * Shared reading of the cloud sections' node pools (`aws.gpuNodes`, `gcp.systemNodes`, ...) and
  * the problems the platforms' own validators find, in the stack config's problem format.
  */
-import type { ArgProblem } from '../platforms/args-error';
+import type { ArgProblem, ServiceSettings } from '../model';
 import type { ConfigProblem } from './errors';
 import { fullKey, show } from './reader';
 import type { SectionReader } from './section';
-import type { ServiceSettings } from './types';
 
 /** A platform validator's problems, keyed under the section (`llm-deploy:aws.gpuNodes`). */
 export function sectionProblems(section: string, problems: ArgProblem[]): ConfigProblem[] {

@@ -1,7 +1,7 @@
 import { isDnsSubdomain } from '../lib/naming';
 import { SectionReader } from './section';
 import type { ConfigProblem } from './errors';
-import type { GpuTaint, OnPremSettings, TaintEffect } from './types';
+import type { GpuTaint, OnPremSettings, TaintEffect } from '../model';
 
 const FIELDS = [
   'kubeconfigPath',

@@ -15,7 +15,8 @@ import {
   type Target,
 } from './schema';
 import { readServiceSettings } from './service';
-import type { AddonSettings, GpuAddon, ServiceSettings, StackConfig } from './types';
+import type { AddonSettings, GpuAddon, ServiceSettings } from '../model';
+import type { StackConfig } from './stack-config';
 
 const KNOWN_KEYS = [...Object.keys(CONFIG_KEYS), ...Object.values(SECTION_KEYS)];
 const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
@@ -58,11 +59,16 @@ export function parseStackConfig(
   const secretsSet = {
     hfToken: r.has('hfToken'),
     apiKeys: r.has('apiKeys'),
+    webhookSecret: r.has('webhookSecret'),
     registryPassword: r.has('registryPassword'),
     kubeconfig: r.has('kubeconfig'),
   };
   const allowAnonymous = r.boolean('allowAnonymous');
-  if (service.ingress && !secretsSet.apiKeys && !allowAnonymous) {
+  // Render writes no secret values, so it needs none: a public endpoint references the API-keys
+  // Secret whether or not this file holds the keys, and the kustomization header says to create it.
+  if (purpose === 'render' && service.ingress && !allowAnonymous)
+    service.secrets = { ...service.secrets, apiKeys: true };
+  if (service.ingress && !service.secrets.apiKeys && !allowAnonymous) {
     r.problem(
       'apiKeys',
       undefined,
@@ -82,6 +88,7 @@ export function parseStackConfig(
   const addons = readAddons(r, service, onprem?.settings.ingressServiceType ?? 'LoadBalancer');
   // An unknown target is reported above; its section would only add noise.
   const targetRead = r.problems.every((p) => p.key !== fullKey('target'));
+  if (targetRead && target !== 'edge') checkKedaMetricSource(r, service);
   const platforms = targetRead
     ? readPlatformSections(target, raw, service, { prebuiltImage, secretsSet })
     : { problems: [] };
@@ -108,6 +115,23 @@ export function parseStackConfig(
     cost,
     secretsSet,
   };
+}
+
+/**
+ * KEDA scales on llm_requests_waiting, read from Prometheus: without a Prometheus that scrapes
+ * the pods it has no metric and the service never scales, silently. A ServiceMonitor (for the
+ * add-on's kube-prometheus-stack, or a prometheus-operator the cluster runs) or a prometheusUrl
+ * of the user's own choosing is a metric source; the default URL alone is not.
+ */
+function checkKedaMetricSource(r: ConfigReader, service: ServiceSettings): void {
+  if (service.scaling.autoscaler !== 'keda' || service.serviceMonitor || r.has('prometheusUrl'))
+    return;
+  r.problem(
+    'autoscaler',
+    'keda',
+    `scales on llm_requests_waiting, which KEDA reads from Prometheus at ${service.scaling.prometheusUrl}, but nothing makes a Prometheus scrape the pods (serviceMonitor is false, prometheusUrl is the default), so it would never scale`,
+    'set llm-deploy:addonPrometheus true (installs kube-prometheus-stack and, with it, the ServiceMonitor), or serviceMonitor true for a prometheus-operator the cluster runs, or prometheusUrl to your own Prometheus that scrapes the pods (prometheus.io/* annotations), or autoscaler hpa',
+  );
 }
 
 /** The target's own section (`llm-deploy:aws`, `gcp`, `edge`), read against the workload. */
@@ -217,6 +241,10 @@ function readAddons(
     kedaHttp: keda && service.scaling.scaleToZero,
     prometheus: r.boolean('addonPrometheus'),
     prometheusNamespace: service.prometheusNamespace,
+    alerts: {
+      ttftSloSeconds: r.integer('ttftSloMilliseconds', 50, 600_000) / 1000,
+      queuePerReplica: service.scaling.queuePerReplica,
+    },
     ...(issuerName !== undefined && certManager && acmeEmail
       ? { clusterIssuer: { name: issuerName, email: acmeEmail, server: acmeServer } }
       : {}),

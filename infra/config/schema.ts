@@ -118,7 +118,7 @@ export const CONFIG_KEYS = {
     type: 'integer',
     default: 0,
     description:
-      "Generations a replica runs at once (MAX_CONCURRENT); 0 keeps the server's default.",
+      "Generations a replica decodes at once (MAX_CONCURRENT); 0 keeps the server's default (8).",
   },
   logLevel: {
     type: 'string',
@@ -221,7 +221,14 @@ export const CONFIG_KEYS = {
   serviceMonitor: {
     type: 'boolean',
     default: false,
-    description: 'Create a prometheus-operator ServiceMonitor for the metrics port.',
+    description:
+      'Create a prometheus-operator ServiceMonitor for the metrics port; on by default with addonPrometheus.',
+  },
+  corsOrigins: {
+    type: 'string',
+    default: '',
+    description:
+      'Comma-separated origins (https://app.example.com) whose browser pages may call the API, or *; empty allows none.',
   },
   allowAnonymous: {
     type: 'boolean',
@@ -254,7 +261,14 @@ export const CONFIG_KEYS = {
   addonPrometheus: {
     type: 'boolean',
     default: false,
-    description: 'Install kube-prometheus-stack in prometheusNamespace.',
+    description:
+      'Install kube-prometheus-stack in prometheusNamespace, with the llm-deploy Grafana dashboard and alert rules.',
+  },
+  ttftSloMilliseconds: {
+    type: 'integer',
+    default: 2000,
+    description:
+      'Time-to-first-token SLO (ms, queueing included): the LlmTimeToFirstTokenSlow alert fires when p95 stays above it for 10 minutes.',
   },
   hfToken: {
     type: 'string',
@@ -265,6 +279,12 @@ export const CONFIG_KEYS = {
     type: 'string',
     secret: true,
     description: 'Comma-separated API keys clients send as Bearer tokens; several allow rotation.',
+  },
+  webhookSecret: {
+    type: 'string',
+    secret: true,
+    description:
+      'whsec_<base64 key> that signs Cog/Replicate webhooks (WEBHOOK_SECRET); unset, each replica makes its own at start.',
   },
   registryPassword: {
     type: 'string',

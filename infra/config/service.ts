@@ -1,7 +1,13 @@
 import { isDnsLabel, isDnsSubdomain, isHostName, MAX_SERVICE_NAME_LENGTH } from '../lib/naming';
 import { isNginxSize, parseQuantity } from '../lib/quantity';
 import { fullKey, type ConfigReader } from './reader';
-import type { Autoscaler, Dtype, IngressSettings, ScalingSettings, ServiceSettings } from './types';
+import type {
+  Autoscaler,
+  Dtype,
+  IngressSettings,
+  ScalingSettings,
+  ServiceSettings,
+} from '../model';
 
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4'];
 const AUTOSCALERS: readonly Autoscaler[] = ['keda', 'hpa', 'none'];
@@ -61,9 +67,37 @@ export function readServiceSettings(r: ConfigReader): ServiceSettings {
     ...(ingress ? { ingress } : {}),
     ingressControllerNamespace: readNamespaceKey(r, 'ingressControllerNamespace'),
     prometheusNamespace: readNamespaceKey(r, 'prometheusNamespace'),
-    serviceMonitor: r.boolean('serviceMonitor'),
-    secrets: { hfToken: r.has('hfToken'), apiKeys: r.has('apiKeys') },
+    // With the add-on's kube-prometheus-stack, which scrapes by ServiceMonitor, one is made too.
+    serviceMonitor: r.has('serviceMonitor')
+      ? r.boolean('serviceMonitor')
+      : r.boolean('addonPrometheus'),
+    corsOrigins: readCorsOrigins(r),
+    secrets: {
+      hfToken: r.has('hfToken'),
+      apiKeys: r.has('apiKeys'),
+      webhookSecret: r.has('webhookSecret'),
+    },
   };
+}
+
+/** As the server takes CORS_ORIGINS: `*`, or origins without a path. */
+function readCorsOrigins(r: ConfigReader): string[] {
+  const origins = r
+    .string('corsOrigins')
+    .split(',')
+    .map((o) => o.trim())
+    .filter((o) => o !== '');
+  for (const origin of origins) {
+    if (origin !== '*' && URL.parse(origin)?.origin !== origin) {
+      r.problem(
+        'corsOrigins',
+        origin,
+        'is not an origin (scheme://host[:port], no path or trailing slash)',
+        'list origins as browsers send them, e.g. https://app.example.com, or * for any',
+      );
+    }
+  }
+  return origins;
 }
 
 function readName(r: ConfigReader): string {

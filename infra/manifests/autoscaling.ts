@@ -1,7 +1,12 @@
 import type { IScaledObject } from '@kubernetes-models/keda/keda.sh/v1alpha1/ScaledObject';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import { serviceNames } from '../lib/naming';
-import { HTTP_PORT, KEDA_EXTERNAL_SCALER, REQUESTS_WAITING_METRIC } from './constants';
+import {
+  HTTP_PORT,
+  KEDA_EXTERNAL_SCALER,
+  REQUESTS_WAITING_METRIC,
+  SERVER_DEFAULT_MAX_CONCURRENT,
+} from './constants';
 import { objectMeta } from './meta';
 import type { InferenceSpec, KubeObject, ObjectMeta } from './types';
 
@@ -91,7 +96,8 @@ export function toHttpScaledObject(spec: InferenceSpec): HttpScaledObject {
       replicas: { min: 0, max: scaling.maxReplicas },
       scaledownPeriod: scaling.scaleDownDelaySeconds,
       scalingMetric: {
-        concurrency: { targetValue: spec.service.maxConcurrent ?? scaling.queuePerReplica },
+        // Requests in flight per replica: what one replica decodes at once.
+        concurrency: { targetValue: spec.service.maxConcurrent ?? SERVER_DEFAULT_MAX_CONCURRENT },
       },
     },
   };

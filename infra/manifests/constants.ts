@@ -10,13 +10,23 @@ export const API_KEYS_DIR = '/var/run/secrets/llm-deploy';
 export const API_KEYS_FILE = `${API_KEYS_DIR}/api-keys`;
 
 /** Keys of the service's Secret. */
-export const SECRET_KEYS = { hfToken: 'hf-token', apiKeys: 'api-keys' } as const;
+export const SECRET_KEYS = {
+  hfToken: 'hf-token',
+  apiKeys: 'api-keys',
+  webhookSecret: 'webhook-secret',
+} as const;
 
 /** The numeric non-root user the image runs as (docker/Dockerfile). */
 export const RUN_AS_USER = 10001;
 
 /** Seconds the pod keeps serving after SIGTERM so endpoints drop it before it drains. */
 export const PRE_STOP_SLEEP_SECONDS = 5;
+
+/**
+ * Generations a replica decodes at once when `maxConcurrent` is unset: the server's MAX_CONCURRENT
+ * default (inference/src/config.ts; a test keeps the two equal).
+ */
+export const SERVER_DEFAULT_MAX_CONCURRENT = 8;
 
 /** The server's gauge of requests queued for a generation slot: the scale-out signal. */
 export const REQUESTS_WAITING_METRIC = 'llm_requests_waiting';

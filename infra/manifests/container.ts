@@ -1,6 +1,7 @@
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { serviceNames } from '../lib/naming';
+import { setVariables, type ServerEnv, type ServerEnvName } from '../model';
 import {
   API_KEYS_DIR,
   API_KEYS_FILE,
@@ -85,35 +86,31 @@ export function toContainer(spec: InferenceSpec): IContainer {
 
 function toEnv(spec: InferenceSpec): IEnvVar[] {
   const { service } = spec;
-  const plain: [string, string | undefined][] = [
-    ['HOST', '0.0.0.0'],
-    ['PORT', String(HTTP_PORT)],
-    ['METRICS_PORT', String(METRICS_PORT)],
-    ['DEVICE', service.resources.gpus > 0 ? 'cuda' : 'cpu'],
-    ['DTYPE', service.model.dtype],
-    ['MODEL', service.model.id],
-    ['MODEL_REVISION', service.model.revision],
-    ['SERVED_MODEL_NAME', service.model.servedName],
-    ['CACHE_DIR', CACHE_DIR],
-    ['HOME', '/tmp'],
-    ['SHUTDOWN_GRACE_SECONDS', String(service.shutdownGraceSeconds)],
-    [
-      'MAX_CONCURRENT',
-      service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
-    ],
-    ['LOG_LEVEL', service.logLevel],
-    ['API_KEYS_FILE', service.secrets.apiKeys ? API_KEYS_FILE : undefined],
-  ];
-  const env: IEnvVar[] = plain
-    .filter((e): e is [string, string] => e[1] !== undefined)
-    .map(([name, value]) => ({ name, value }));
-  if (service.secrets.hfToken) {
-    env.push({
-      name: 'HF_TOKEN',
-      valueFrom: {
-        secretKeyRef: { name: serviceNames(service.name).secret, key: SECRET_KEYS.hfToken },
-      },
-    });
-  }
+  // HOME is no server setting: the libraries under it write there, and the root is read-only.
+  const plain: ServerEnv & { HOME: string } = {
+    HOST: '0.0.0.0',
+    PORT: String(HTTP_PORT),
+    METRICS_PORT: String(METRICS_PORT),
+    DEVICE: service.resources.gpus > 0 ? 'cuda' : 'cpu',
+    DTYPE: service.model.dtype,
+    MODEL: service.model.id,
+    MODEL_REVISION: service.model.revision,
+    SERVED_MODEL_NAME: service.model.servedName,
+    CACHE_DIR: CACHE_DIR,
+    HOME: '/tmp',
+    SHUTDOWN_GRACE_SECONDS: String(service.shutdownGraceSeconds),
+    MAX_CONCURRENT: service.maxConcurrent === undefined ? undefined : String(service.maxConcurrent),
+    LOG_LEVEL: service.logLevel,
+    API_KEYS_FILE: service.secrets.apiKeys ? API_KEYS_FILE : undefined,
+    CORS_ORIGINS: service.corsOrigins.length > 0 ? service.corsOrigins.join(',') : undefined,
+  };
+  const env: IEnvVar[] = setVariables(plain).map(([name, value]) => ({ name, value }));
+  const fromSecret = (name: ServerEnvName, key: string): IEnvVar => ({
+    name,
+    valueFrom: { secretKeyRef: { name: serviceNames(service.name).secret, key } },
+  });
+  if (service.secrets.hfToken) env.push(fromSecret('HF_TOKEN', SECRET_KEYS.hfToken));
+  if (service.secrets.webhookSecret)
+    env.push(fromSecret('WEBHOOK_SECRET', SECRET_KEYS.webhookSecret));
   return env;
 }

@@ -6,7 +6,8 @@ import { toNetworkPolicy } from './network-policy';
 import { toInterceptorService, toService } from './service';
 import { toServiceAccount } from './service-account';
 import { toServiceMonitor } from './service-monitor';
-import { toCachePvc, toPodDisruptionBudget } from './storage';
+import { toPodDisruptionBudget } from './pod-disruption-budget';
+import { toCachePvc } from './storage';
 import type { InferenceSpec, KubeObject } from './types';
 
 /**

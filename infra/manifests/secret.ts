@@ -7,6 +7,7 @@ export interface SecretValues<V> {
   hfToken?: V;
   /** One key per line. */
   apiKeys?: V;
+  webhookSecret?: V;
 }
 
 /**
@@ -17,6 +18,8 @@ export function toSecret<V>(spec: InferenceSpec, values: SecretValues<V>) {
   const stringData: Record<string, V> = {};
   if (values.hfToken !== undefined) stringData[SECRET_KEYS.hfToken] = values.hfToken;
   if (values.apiKeys !== undefined) stringData[SECRET_KEYS.apiKeys] = values.apiKeys;
+  if (values.webhookSecret !== undefined)
+    stringData[SECRET_KEYS.webhookSecret] = values.webhookSecret;
   return {
     apiVersion: 'v1' as const,
     kind: 'Secret' as const,
@@ -55,6 +58,7 @@ export function secretReferences(spec: InferenceSpec): SecretReference[] {
   const keys: string[] = [];
   if (spec.service.secrets.hfToken) keys.push(SECRET_KEYS.hfToken);
   if (spec.service.secrets.apiKeys) keys.push(SECRET_KEYS.apiKeys);
+  if (spec.service.secrets.webhookSecret) keys.push(SECRET_KEYS.webhookSecret);
   const references: SecretReference[] = [];
   if (keys.length > 0) references.push({ name: names.secret, type: 'Opaque', keys });
   if (spec.pullSecret) {

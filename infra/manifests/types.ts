@@ -1,6 +1,5 @@
-import type { ServiceSettings } from '../config/types';
 import type { ManagedBy } from '../lib/labels';
-import type { GpuScheduling } from '../platforms/types';
+import type { GpuScheduling, ServiceSettings } from '../model';
 
 /** Everything the manifest functions need, as plain values: they run in Pulumi and in render. */
 export interface InferenceSpec {

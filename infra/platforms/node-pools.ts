@@ -1,4 +1,4 @@
-import type { GpuScheduling } from './types';
+import type { GpuScheduling } from '../model';
 
 /** Scheduling facts shared by the Kubernetes platforms that make their own nodes (aws, gcp). */
 

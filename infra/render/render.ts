@@ -2,9 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { stringify, parse } from 'yaml';
 import { parseStackConfig, projectKeys } from '../config/parse';
-import type { StackConfig } from '../config/types';
+import type { StackConfig } from '../config/stack-config';
 import {
   planInferenceObjects,
+  planMonitoringObjects,
   secretReferences,
   type InferenceSpec,
   type KubeObject,
@@ -12,7 +13,7 @@ import {
 import { awsGpuScheduling } from '../platforms/aws/scheduling';
 import { GP3_STORAGE_CLASS } from '../platforms/aws/storage-class';
 import { gcpGpuScheduling } from '../platforms/gcp/scheduling';
-import { onPremGpuScheduling } from '../platforms/onprem';
+import { onPremGpuScheduling } from '../platforms/onprem/scheduling';
 
 /** A render request that cannot be served: one line, what was wrong and how to fix it. */
 export class RenderError extends Error {
@@ -53,7 +54,8 @@ export function renderStack(options: RenderOptions): RenderedFiles {
       `--image ${image} is not pinned by digest; use registry/repo@sha256:<64 hex digits>`,
     );
   const spec = inferenceSpecFor(config, image);
-  return toFiles(planInferenceObjects(spec), spec);
+  // With the Prometheus add-on, the stack also provisions the dashboard and the alert rules.
+  return toFiles([...planInferenceObjects(spec), ...planMonitoringObjects(config.addons)], spec);
 }
 
 /** GPU scheduling, StorageClass and pull credentials of the stack's platform, from config alone. */

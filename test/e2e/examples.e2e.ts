@@ -9,7 +9,7 @@ import * as path from 'path';
 import { after, describe, it } from 'node:test';
 import type { Stack } from '@pulumi/pulumi/automation';
 import { parseStackConfig, projectKeys } from '../../infra/config/parse';
-import type { StackConfig } from '../../infra/config/types';
+import type { StackConfig } from '../../infra/config/stack-config';
 import { CONTEXT, isAvailable, WORKLOAD_KINDS } from './support/cluster';
 import { e2e } from './support/context';
 import { OperationLog, openStack, readStackFile, type StackFile } from './support/stack';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { TINY_MODEL } from './server';
+import { setUpEngine } from './engines';
 
 const CLI = resolve(__dirname, '..', '..', 'inference', 'bin', 'llm-deploy.js');
 
@@ -11,12 +11,16 @@ export interface ChildServer {
   logs(): string;
 }
 
-/** `llm-deploy serve` as a real child process (for signals), on an ephemeral port, ready. */
+/**
+ * `llm-deploy serve` as a real child process (for signals), on an ephemeral port, ready, on the
+ * engine under test (TEST_ENGINE); what the engine needed stops when the child exits.
+ */
 export async function startChildServer(env: Record<string, string> = {}): Promise<ChildServer> {
+  const engine = await setUpEngine();
   const child = spawn(process.execPath, [CLI, 'serve'], {
     env: {
       ...process.env,
-      MODEL: TINY_MODEL,
+      ...engine.env,
       HOST: '127.0.0.1',
       PORT: '0',
       METRICS_PORT: '0',
@@ -30,6 +34,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
   child.stdout?.on('data', (d) => (output += d));
   child.stderr?.on('data', (d) => (output += d));
   const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  void exited.then(() => engine.close());
   const started = Date.now();
   let url: string | undefined;
   while (!url) {

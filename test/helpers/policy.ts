@@ -2,7 +2,7 @@
  * Policies every workload of every stack must meet, over plain Kubernetes objects (from the
  * mocks or from rendered YAML). Each check returns violations as sentences; none means it passes.
  */
-import type { GpuScheduling } from '../../infra/platforms/types';
+import type { GpuScheduling } from '../../infra/model';
 import { SECRET_SIG, withoutSecrets, type ResourceRecord } from './pulumi-program';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,18 +1,20 @@
-import { resolve } from 'node:path';
 import { loadConfig, type ConfigEnv } from '../../inference/src/config';
 import { startServer, type RunningServer } from '../../inference/src/server';
+import { setUpEngine } from './engines';
 
-export const TINY_MODEL = resolve(__dirname, '..', '..', 'inference', 'models', 'tiny');
+export { TINY_MODEL } from './model-paths';
 
 /**
- * The real server on ephemeral loopback ports with the tiny model, loaded and warmed up.
- * `env` overrides any setting (names as in inference/src/config.ts).
+ * The real server on ephemeral loopback ports with the tiny model on the engine under test
+ * (TEST_ENGINE), loaded and warmed up. `env` overrides any setting (names as in
+ * inference/src/config.ts); closing the server stops whatever the engine needed.
  */
 export async function startTestServer(env: ConfigEnv = {}): Promise<RunningServer> {
+  const engine = await setUpEngine();
   const config = loadConfig(
     {},
     {
-      MODEL: TINY_MODEL,
+      ...engine.env,
       HOST: '127.0.0.1',
       PORT: '0',
       METRICS_PORT: '0',
@@ -21,6 +23,11 @@ export async function startTestServer(env: ConfigEnv = {}): Promise<RunningServe
     },
   );
   const server = await startServer(config, { logger: false });
+  const close = server.close;
+  server.close = async () => {
+    await close();
+    await engine.close();
+  };
   await server.loaded;
   if (!server.lifecycle.ready) {
     await server.close();

@@ -8,6 +8,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const BASE = {
   'llm-deploy:target': 'onprem',
+  'llm-deploy:prometheusUrl': 'http://prometheus.monitoring.svc:9090',
   'llm-deploy:onprem': JSON.stringify({
     kubeconfigPath: '/k',
     registry: { server: 'reg.local', username: 'u' },

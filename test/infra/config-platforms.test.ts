@@ -5,8 +5,17 @@
 import { StackConfigError } from '../../infra/config/errors';
 import { parseStackConfig } from '../../infra/config/parse';
 
-const AWS = { target: 'aws', gpusPerReplica: '1', maxReplicas: '3', aws: { region: 'eu-west-1' } };
+// KEDA (the default autoscaler) reads the cluster's own Prometheus here.
+const PROMETHEUS = { prometheusUrl: 'http://prometheus.monitoring.svc:9090' };
+const AWS = {
+  target: 'aws',
+  gpusPerReplica: '1',
+  maxReplicas: '3',
+  aws: { region: 'eu-west-1' },
+  ...PROMETHEUS,
+};
 const GCP = {
+  ...PROMETHEUS,
   target: 'gcp',
   gpusPerReplica: '1',
   gcp: { project: 'my-project', region: 'us-central1' },
@@ -97,7 +106,7 @@ describe('llm-deploy:aws', () => {
   });
 
   test('a missing region is one problem, without the validator noise behind it', () => {
-    expect(problemsOf({ target: 'aws' })).toEqual([
+    expect(problemsOf({ target: 'aws', ...PROMETHEUS })).toEqual([
       'llm-deploy:aws.region = (not set): the AWS region is missing. Fix: set llm-deploy:aws.region, e.g. us-east-1',
     ]);
   });
@@ -135,6 +144,7 @@ describe('llm-deploy:gcp', () => {
   test('reports missing project and region, and bad nested fields, at once', () => {
     expect(
       problemsOf({
+        ...PROMETHEUS,
         target: 'gcp',
         gcp: { gpuNodes: { accelerator: { type: 'nvidia-l4', count: 0 } } },
       }),

@@ -14,6 +14,8 @@ const VALID: Record<string, unknown> = {
   acmeEmail: 'ops@example.com',
   apiKeys: 'k1',
   registryPassword: 'pw',
+  // KEDA's metric source: the cluster's own Prometheus.
+  prometheusUrl: 'http://prometheus.monitoring.svc:9090',
   onprem: {
     kubeconfigPath: '/kube/config',
     registry: { server: 'reg.local:5000', username: 'ci' },
@@ -137,6 +139,11 @@ const CASES: [string, Record<string, unknown>, string][] = [
       },
     },
     'llm-deploy:onprem.gpuTaints[0].effect = "NoSchedul": must be one of NoSchedule, PreferNoSchedule, NoExecute. Fix: copy the effect from `kubectl describe node` of a GPU node',
+  ],
+  [
+    'TTFT SLO below what a histogram bucket can tell',
+    { ttftSloMilliseconds: 10 },
+    'llm-deploy:ttftSloMilliseconds = 10: must be between 50 and 600000. Fix: pick a value in that range',
   ],
   [
     'no registry password',

@@ -148,8 +148,8 @@ describe('npm run render', () => {
   });
 
   test("the README's render commands for the examples work as written", () => {
-    // The README once rendered Pulumi.onprem.yaml as it stands, which fails: its public host needs
-    // llm-deploy:apiKeys, set only in a user's copy. Found by the e2e render suite.
+    // The README's command once failed as written (a public host without llm-deploy:apiKeys in the
+    // file); the e2e render suite runs the examples as shipped too.
     const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
     const commands = [
       ...readme.matchAll(/^npm run render -- (--stack-file examples\/.*?)$(\n {2}.*$)?/gm),
@@ -169,6 +169,28 @@ describe('npm run render', () => {
         status: 0,
       });
     }
+  });
+
+  test('loads no Pulumi SDK (render runs without the Pulumi CLI or its plugins)', () => {
+    // A preloaded hook lists, as the process exits, every module it loaded from @pulumi/*.
+    const loaded = path.join(tmp, 'loaded-modules.json');
+    const hook = path.join(tmp, 'list-pulumi-modules.js');
+    fs.writeFileSync(
+      hook,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(loaded)}, ` +
+        `JSON.stringify(Object.keys(require.cache).filter((f) => f.includes('@pulumi')))));`,
+    );
+    const result = spawnSync(
+      process.execPath,
+      ['-r', './infra/render/register-ts.js', '-r', hook, 'infra/render/cli.ts'].concat(
+        ['--stack-file', stackWithSecrets('onprem'), '--out', path.join(tmp, 'sdk-free')],
+        ['--image', IMAGE_A],
+      ),
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(JSON.parse(fs.readFileSync(loaded, 'utf8'))).toEqual([]);
   });
 
   test('says in one line what is wrong', () => {

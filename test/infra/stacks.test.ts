@@ -99,6 +99,7 @@ describe('onprem (GPU, KEDA, cert-manager, PVC cache, ServiceMonitor)', () => {
         'docker:index/image:Image image-build',
         'kubernetes:apps/v1:Deployment llm-prod-deployment',
         'kubernetes:cert-manager.io/v1:ClusterIssuer addons-cluster-issuer',
+        'kubernetes:core/v1:ConfigMap addons-llm-deploy-dashboard',
         'kubernetes:core/v1:Namespace llm-prod-namespace',
         'kubernetes:core/v1:PersistentVolumeClaim llm-prod-model-cache-persistentvolumeclaim',
         'kubernetes:core/v1:Secret llm-prod-registry-secret',
@@ -111,6 +112,7 @@ describe('onprem (GPU, KEDA, cert-manager, PVC cache, ServiceMonitor)', () => {
         'kubernetes:helm.sh/v3:Release addons-kube-prometheus-stack',
         'kubernetes:helm.sh/v3:Release addons-nvidia-device-plugin',
         'kubernetes:keda.sh/v1alpha1:ScaledObject llm-prod-scaledobject',
+        'kubernetes:monitoring.coreos.com/v1:PrometheusRule addons-llm-deploy-alerts',
         'kubernetes:monitoring.coreos.com/v1:ServiceMonitor llm-prod-servicemonitor',
         'kubernetes:networking.k8s.io/v1:Ingress llm-prod-ingress',
         'kubernetes:networking.k8s.io/v1:NetworkPolicy llm-prod-networkpolicy',
@@ -118,7 +120,7 @@ describe('onprem (GPU, KEDA, cert-manager, PVC cache, ServiceMonitor)', () => {
         'llm-deploy:cluster-addons:ClusterAddons addons',
         'llm-deploy:image:Image image',
         'llm-deploy:inference-service:InferenceService llm-prod',
-        'llm-deploy:platforms:OnPremCluster onprem',
+        'llm-deploy:onprem:OnPremCluster onprem',
         'pulumi:providers:kubernetes onprem-k8s',
       ].sort(),
     );
@@ -211,7 +213,7 @@ describe('onprem-cpu (scale to zero through the KEDA HTTP add-on)', () => {
     const charts = releases('onprem-cpu')
       .map((r) => r.chart)
       .sort();
-    expect(charts).toEqual(['ingress-nginx', 'keda', 'keda-add-ons-http']);
+    expect(charts).toEqual(['ingress-nginx', 'keda', 'keda-add-ons-http', 'kube-prometheus-stack']);
     const addon = releases('onprem-cpu').find((r) => r.chart === 'keda-add-ons-http')!;
     expect(addon.values.interceptor.replicas.waitTimeout).toBe('600s');
     expect(

@@ -1,4 +1,5 @@
 import type { Tensor } from '@huggingface/transformers';
+import type { ForwardModel } from './batching/model-step';
 import { IncrementalDetokenizer, type TokenDecoder } from './detokenizer';
 import { randomSeed, TokenSampler } from './sampling';
 import { StopSequenceMatcher } from './stop-sequences';
@@ -7,10 +8,7 @@ import type { FinishReason, GenerationEvent, PreparedRequest } from './types';
 type ModelInputs = Record<string, unknown> & { past_key_values?: { dispose(): Promise<void> } };
 
 /** The slice of a transformers.js decoder model the loop drives (the same calls its generate() makes). */
-export interface DecoderModel {
-  config: unknown;
-  generation_config?: unknown;
-  forward(inputs: ModelInputs): Promise<{ logits: Tensor } & Record<string, unknown>>;
+export interface DecoderModel extends ForwardModel {
   prepare_inputs_for_generation(ids: bigint[][], inputs: ModelInputs, config: unknown): ModelInputs;
   _update_model_kwargs_for_generation(args: {
     generated_input_ids: bigint[][];
@@ -18,7 +16,6 @@ export interface DecoderModel {
     model_inputs: ModelInputs;
     is_encoder_decoder: boolean;
   }): ModelInputs;
-  dispose(): Promise<unknown>;
 }
 
 export interface DecodeArgs {
@@ -31,7 +28,8 @@ export interface DecodeArgs {
 }
 
 /**
- * Token-by-token decoding with a KV cache, mirroring transformers.js's generate() step for step
+ * One sequence on its own, for models the batcher cannot drive (engine/batching: no position_ids
+ * input, or a recurrent state). Token-by-token decoding with a KV cache, mirroring transformers.js's generate() step for step
  * (so it runs as fast), plus what generate() lacks: seeded sampling, stop sequences that never
  * leak, an abort checked before every forward pass, and UTF-8-safe deltas.
  */

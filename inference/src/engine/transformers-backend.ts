@@ -9,17 +9,19 @@ import { ModelLoadError, ValidationError } from '../errors';
 import { configureHub, type HubOptions, type TransformersEnv } from '../models/hub';
 import { describeHubError } from '../models/hub-errors';
 import { checkLocalModelFolder, resolveModelSource } from '../models/source';
+import { ContinuousBatcher, ModelStepper, Sequence, type BatcherOptions } from './batching';
 import { fallbackChatPrompt } from './chat-prompt';
 import { decodeLoop, type DecoderModel } from './decode-loop';
 import type {
   Backend,
+  BackendStatus,
   Device,
   Dtype,
   GenerationEvent,
   GenerationRequest,
   ModelInfo,
-  PreparedRequest,
   Prompt,
+  TokenizedRequest,
 } from './types';
 
 export interface LoadProgress {
@@ -35,8 +37,16 @@ export interface LoadOptions {
   device: Device;
   dtype: Dtype;
   hub: HubOptions;
+  /** How concurrent generations share forward passes. @default one sequence, 64 MiB, 64 tokens */
+  batching?: BatcherOptions;
   onProgress?: (progress: LoadProgress) => void;
 }
+
+const DEFAULT_BATCHING: BatcherOptions = {
+  maxBatch: 1,
+  kvCacheBytes: 64 * 1024 * 1024,
+  prefillChunkTokens: 64,
+};
 
 interface Tokenizer {
   encode(text: string, options?: { add_special_tokens?: boolean }): number[];
@@ -48,14 +58,24 @@ interface Tokenizer {
   chat_template: unknown;
 }
 
-/** A causal language model on transformers.js + ONNX Runtime. */
+/**
+ * A causal language model on transformers.js + ONNX Runtime. Concurrent generations decode
+ * together in one batched forward pass per token (engine/batching); a model whose inputs do not
+ * allow it (no position_ids, or a recurrent state) decodes each on its own, as generate() does.
+ */
 export class TransformersBackend implements Backend {
+  private readonly batcher?: ContinuousBatcher;
+
   private constructor(
     private readonly tokenizer: Tokenizer,
     private readonly model: DecoderModel,
     private readonly eosTokenIds: ReadonlySet<number>,
     readonly info: ModelInfo,
-  ) {}
+    batching: BatcherOptions,
+  ) {
+    if (ModelStepper.canBatch(model))
+      this.batcher = new ContinuousBatcher(new ModelStepper(model), batching);
+  }
 
   static async load(options: LoadOptions): Promise<TransformersBackend> {
     const started = performance.now();
@@ -95,13 +115,20 @@ export class TransformersBackend implements Backend {
       );
       const info: ModelInfo = {
         source: options.model,
+        engine: 'onnx',
         device: options.device,
         dtype: options.dtype,
         maxPositions: config.max_position_embeddings ?? config.n_positions ?? 2048,
         hasChatTemplate: Boolean(tokenizer.chat_template),
         loadSeconds: (performance.now() - started) / 1000,
       };
-      return new TransformersBackend(tokenizer, model, eos, info);
+      return new TransformersBackend(
+        tokenizer,
+        model,
+        eos,
+        info,
+        options.batching ?? DEFAULT_BATCHING,
+      );
     } catch (error) {
       if (error instanceof ModelLoadError) throw error;
       const hubProblem =
@@ -115,7 +142,7 @@ export class TransformersBackend implements Backend {
     }
   }
 
-  prepare(request: GenerationRequest): PreparedRequest {
+  prepare(request: GenerationRequest): TokenizedRequest {
     const promptIds = this.encode(request.prompt);
     const limit = this.info.maxPositions;
     if (promptIds.length === 0)
@@ -133,10 +160,33 @@ export class TransformersBackend implements Backend {
         'max_tokens',
       );
     }
-    return { request: { ...request, maxNewTokens }, promptIds };
+    return {
+      request: { ...request, maxNewTokens },
+      promptIds,
+      promptTokens: promptIds.length,
+    };
   }
 
-  async *generate({ request, promptIds }: PreparedRequest): AsyncIterable<GenerationEvent> {
+  async *generate(prepared: TokenizedRequest): AsyncIterable<GenerationEvent> {
+    if (!this.batcher) return yield* this.generateAlone(prepared);
+    const sequence = new Sequence(prepared, this.tokenizer, this.eosTokenIds);
+    this.batcher.submit(sequence);
+    try {
+      yield* sequence.events;
+    } finally {
+      // A consumer that stops reading early gives its row back at the next step.
+      sequence.cancel();
+    }
+  }
+
+  status(): BackendStatus {
+    return this.batcher?.status() ?? { available: true };
+  }
+
+  private async *generateAlone({
+    request,
+    promptIds,
+  }: TokenizedRequest): AsyncIterable<GenerationEvent> {
     const inputIds = new Tensor('int64', BigInt64Array.from(promptIds, BigInt), [
       1,
       promptIds.length,
@@ -156,6 +206,7 @@ export class TransformersBackend implements Backend {
   }
 
   async dispose(): Promise<void> {
+    await this.batcher?.dispose();
     await this.model.dispose();
   }
 

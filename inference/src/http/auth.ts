@@ -25,6 +25,8 @@ export function accessOf(request: FastifyRequest): Access {
 
 function decide(url: string, declared: Access | undefined, method: string): Access {
   if (declared) return declared;
+  // CORS preflights (http/cors.ts): browsers send them without credentials, by the Fetch standard.
+  if (method === 'OPTIONS') return 'public';
   if (STATIC_SHELL_PREFIXES.some((prefix) => url === prefix || url.startsWith(`${prefix}/`)))
     return 'public';
   throw new Error(

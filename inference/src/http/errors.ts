@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import {
   ContentFiltered,
   DomainError,
+  Forbidden,
   ModelNotFound,
   ModelNotReady,
   Overloaded,
@@ -10,10 +11,15 @@ import {
   Unauthorized,
   RateLimited,
   ValidationError,
+  type ValidationIssue,
 } from '../errors';
 
-/** Which wire shape a route's errors take; set per route as `config.protocol`. */
-export type Protocol = 'openai' | 'cog' | 'replicate' | 'plain';
+/**
+ * Which wire shape a route's errors take; set per route as `config.protocol`. `openai+replicate`
+ * is `GET /v1/models/{owner}/{name}`, both OpenAI's retrieve of a slashed model id and Replicate's
+ * get-model: its errors carry both shapes' fields, which do not collide.
+ */
+export type Protocol = 'openai' | 'cog' | 'replicate' | 'openai+replicate' | 'plain';
 
 export interface HttpError {
   status: number;
@@ -23,6 +29,8 @@ export interface HttpError {
   param?: string;
   code?: string;
   retryAfterSeconds?: number;
+  /** Every problem of an invalid request, located (Cog's 422 lists them). */
+  issues?: readonly ValidationIssue[];
 }
 
 /** The one mapping from errors to HTTP. Unknown errors become a 500 without internals. */
@@ -30,6 +38,8 @@ export function toHttpError(error: unknown, protocol: Protocol): HttpError {
   if (error instanceof DomainError) return fromDomainError(error, protocol);
   const fastifyError = error as Partial<FastifyError>;
   const status = fastifyError.statusCode;
+  if (protocol === 'cog' && fastifyError.code === 'FST_ERR_CTP_INVALID_JSON_BODY')
+    return jsonDecodeError(fastifyError);
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return {
       status,
@@ -55,6 +65,7 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
     };
   }
   if (error instanceof Unauthorized) return { ...base, status: 401, code: 'invalid_api_key' };
+  if (error instanceof Forbidden) return { ...base, status: 403 };
   if (error instanceof RateLimited)
     return { ...base, status: 429, retryAfterSeconds: error.retryAfterSeconds };
   if (error instanceof ModelNotReady || error instanceof ShuttingDown)
@@ -64,8 +75,19 @@ function fromDomainError(error: DomainError, protocol: Protocol): HttpError {
   if (error instanceof ContentFiltered) return { ...base, status: 400, code: 'content_filter' };
   // Cog (FastAPI) and Replicate answer invalid input with 422; OpenAI with 400.
   if (error instanceof ValidationError && (protocol === 'cog' || protocol === 'replicate'))
-    return { ...base, status: 422 };
+    return { ...base, status: 422, issues: error.issues };
   return { ...base, status: 400 };
+}
+
+/** FastAPI answers a body that is not JSON with a 422 locating the character it stopped at. */
+function jsonDecodeError(error: Partial<FastifyError> & { position?: number }): HttpError {
+  const position = error.position ?? 0;
+  return {
+    status: 422,
+    type: 'invalid_request_error',
+    message: clientMessage(error),
+    issues: [{ loc: ['body', position], msg: 'JSON decode error', type: 'json_invalid' }],
+  };
 }
 
 function fastifyType(status: number): string {
@@ -97,28 +119,55 @@ export function sendError(reply: FastifyReply, error: HttpError, protocol: Proto
     reply.header('Retry-After', String(error.retryAfterSeconds));
   if (error.status === 401) reply.header('WWW-Authenticate', 'Bearer');
   reply.code(error.status);
-  if (protocol === 'openai') {
-    return reply.send({
-      error: {
-        message: error.message,
-        type: openAIErrorType(error.status),
-        param: error.param ?? null,
-        code: error.code ?? error.type,
-      },
-    });
-  }
+  if (protocol === 'openai') return reply.send({ error: openAIError(error) });
+  // Cog's clients read FastAPI's HTTPValidationError: `detail` lists each problem with its location.
+  if (protocol === 'cog' && error.status === 422)
+    return reply.send({ detail: error.issues ?? defaultIssues(error) });
   // Replicate's and Cog's clients read `detail`; `status` and `title` follow RFC 7807 as Replicate does.
-  return reply.send({ detail: error.message, status: error.status, title: error.type });
+  const problem = { detail: error.message, status: error.status, title: error.type };
+  if (protocol === 'openai+replicate') return reply.send({ ...problem, error: openAIError(error) });
+  return reply.send(problem);
 }
+
+function openAIError(error: HttpError) {
+  return {
+    message: error.message,
+    type: openAIErrorType(error.status),
+    param: error.param ?? null,
+    code: error.code ?? error.type,
+  };
+}
+
+function defaultIssues(error: HttpError): ValidationIssue[] {
+  const field = error.param && error.param !== 'body' ? error.param.split('.') : [];
+  return [{ loc: ['body', ...field], msg: error.message, type: 'value_error' }];
+}
+
+/**
+ * Replicate's API shares OpenAI's `/v1/` prefix. Paths of Replicate's resources keep Replicate's
+ * shape (a route that is not here still answers as Replicate would); the rest of `/v1/` is OpenAI's.
+ */
+const REPLICATE_PREFIXES = [
+  'predictions',
+  'deployments',
+  'trainings',
+  'webhooks',
+  'collections',
+  'hardware',
+  'account',
+];
 
 export function protocolOf(request: FastifyRequest): Protocol {
   const fromRoute = (request.routeOptions?.config as { protocol?: Protocol } | undefined)?.protocol;
   if (fromRoute) return fromRoute;
-  return request.url.startsWith('/v1/') &&
-    !request.url.startsWith('/v1/predictions') &&
-    !request.url.startsWith('/v1/models/')
-    ? 'openai'
-    : 'plain';
+  const path = request.url.split('?')[0];
+  if (path !== '/v1' && !path.startsWith('/v1/')) return 'plain';
+  const segments = path.slice('/v1/'.length).split('/');
+  if (REPLICATE_PREFIXES.includes(segments[0])) return 'replicate';
+  // /v1/models/{owner}/{name}/... is Replicate's; /v1/models/{model} is OpenAI's.
+  if (segments[0] === 'models' && segments.length === 3) return 'openai+replicate';
+  if (segments[0] === 'models' && segments.length > 3) return 'replicate';
+  return 'openai';
 }
 
 /** OpenAI's SDKs branch on these `type` strings; our own stable type travels in `code`. */

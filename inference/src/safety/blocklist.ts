@@ -1,5 +1,6 @@
 import { normalize } from './normalize';
 import type { Policy } from './policy';
+import { PrefixAutomaton } from './prefix-automaton';
 
 /**
  * A word boundary that understands scripts: it holds unless the characters on both sides are
@@ -11,6 +12,8 @@ const WORD = '[\\p{L}\\p{N}\\p{M}]';
 const UNSPACED_SCRIPT =
   '[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Thai}\\p{sc=Lao}\\p{sc=Khmer}\\p{sc=Myanmar}]';
 const BOUNDARY = `(?:(?<!${WORD})|(?<=${UNSPACED_SCRIPT})|(?!${WORD})|(?=${UNSPACED_SCRIPT}))`;
+/** A character between which and another such one BOUNDARY does not hold. */
+const SPACED_WORD_CHARACTER = new RegExp(`^(?!${UNSPACED_SCRIPT})${WORD}$`, 'u');
 
 /** Between the words of a phrase: up to three spaces, dashes or underscores ("kill-my_self"). */
 const SEPARATOR = '[\\s\\p{Pd}_]{1,3}';
@@ -18,8 +21,9 @@ const SEPARATOR_WIDTH = 3;
 const SEPARATED_WORDS = /[\s\p{Pd}_]+/u;
 
 /**
- * How far a pattern match may reach back into held text. Words have a known longest match; a
- * pattern's is unknown, so this much recent output is held back while patterns are in force.
+ * How far a pattern match may reach back into held text, for a category whose patterns cannot be
+ * compiled to an automaton (a backreference): words have a known longest match; a pattern's is
+ * unknown, so this much recent output is held back for it.
  */
 export const PATTERN_WINDOW_CHARS = 64;
 
@@ -39,6 +43,13 @@ export interface FindResult {
 interface CompiledCategory {
   name: string;
   regex: RegExp;
+  /**
+   * Which text could still grow into a match, for a category with patterns; undefined (words
+   * only, or a pattern with a backreference): hold `window` characters instead.
+   */
+  prefixes?: PrefixAutomaton;
+  /** The longest text one match can span, in normalized characters. */
+  window: number;
 }
 
 /** A policy compiled to one regular expression per category, run over normalized text. */
@@ -51,8 +62,8 @@ export class BlockList {
 
   static compile(policy: Policy): BlockList {
     const categories: CompiledCategory[] = [];
-    let window = 0;
     for (const [name, { words, patterns }] of Object.entries(policy)) {
+      let window = 0;
       const alternatives = [
         ...words.map((word) => {
           const parts = normalize(word).trim().split(SEPARATED_WORDS);
@@ -63,10 +74,36 @@ export class BlockList {
       ];
       if (patterns.length > 0) window = Math.max(window, PATTERN_WINDOW_CHARS);
       if (alternatives.length === 0) continue;
-      const source = `${BOUNDARY}(?:${alternatives.join('|')})${BOUNDARY}`;
-      categories.push({ name, regex: new RegExp(source, 'giu') });
+      const terms = `(?:${alternatives.join('|')})`;
+      categories.push({
+        name,
+        regex: new RegExp(`${BOUNDARY}${terms}${BOUNDARY}`, 'giu'),
+        // A word's reach is known and short; a pattern's is not, so those are compiled.
+        prefixes: patterns.length > 0 ? PrefixAutomaton.compile(terms) : undefined,
+        window,
+      });
     }
-    return new BlockList(categories, window);
+    return new BlockList(categories, Math.max(0, ...categories.map((c) => c.window)));
+  }
+
+  /**
+   * The earliest offset at or after `from` in unfinished normalized `text` where a match could
+   * still start once more text arrives (`text.length` if nowhere): text before it can be released.
+   * A category with patterns holds only text that could grow into one of its matches (its
+   * automaton); a category of words holds its longest word's span.
+   */
+  holdFrom(text: string, from: number): number {
+    let hold = text.length;
+    for (const { prefixes, window } of this.categories) {
+      if (!prefixes) {
+        hold = Math.min(hold, Math.max(from, text.length - window));
+        continue;
+      }
+      for (let at = from; at < hold; at++) {
+        if (!insideWord(text, at) && prefixes.canGrowFrom(text, at)) hold = at;
+      }
+    }
+    return hold;
   }
 
   get empty(): boolean {
@@ -104,6 +141,16 @@ export class BlockList {
     if (hit && pendingFrom !== undefined && pendingFrom >= hit.start) pendingFrom = undefined;
     return { hit, pendingFrom };
   }
+}
+
+/** Whether no match can start at `at`: BOUNDARY fails between the characters either side. */
+function insideWord(text: string, at: number): boolean {
+  if (at === 0) return false;
+  const low = text.charCodeAt(at - 1);
+  const width = low >= 0xdc00 && low <= 0xdfff && at >= 2 ? 2 : 1;
+  const before = text.slice(at - width, at);
+  const here = String.fromCodePoint(text.codePointAt(at)!);
+  return SPACED_WORD_CHARACTER.test(before) && SPACED_WORD_CHARACTER.test(here);
 }
 
 function escapeRegExp(text: string): string {

@@ -23,7 +23,7 @@ export interface OutputScanner {
 const KEEP_SETTLED_CHARS = 1;
 const DISCARD_AFTER_CHARS = 1024;
 
-/** Holds back the last `window` characters, the longest text a block-list match can span. */
+/** Holds back only text that could still grow into a block-list match (see BlockList.holdFrom). */
 export class BlockListScanner implements OutputScanner {
   private readonly normalized = new NormalizedText();
   /** The original text from offset `originalBase` on (what is released is forgotten). */
@@ -52,7 +52,7 @@ export class BlockListScanner implements OutputScanner {
       const emit = this.releaseTo(this.normalized.originalOffset(hit.start));
       return { emit, blocked: hit.category };
     }
-    let safe = final ? text.length : Math.max(this.settled, text.length - this.blockList.window);
+    let safe = final ? text.length : this.blockList.holdFrom(text, this.settled);
     if (pendingFrom !== undefined) safe = Math.min(safe, pendingFrom);
     this.settled = safe;
     const emit = this.releaseTo(this.normalized.originalOffset(safe));

@@ -5,4 +5,5 @@ export {
   Scheduler,
   type SchedulerObserver,
   type SchedulerOptions,
+  type Submission,
 } from './scheduler';

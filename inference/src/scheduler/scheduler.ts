@@ -48,6 +48,13 @@ export interface SchedulerOptions {
   preamble?: string;
 }
 
+/** What `submit` hands back once a request is admitted. */
+export interface Submission {
+  promptTokens: number | undefined;
+  started: Promise<number | null>;
+  events: AsyncIterable<GenerationEvent>;
+}
+
 /** One observer that forwards to several. */
 export function combineObservers(observers: SchedulerObserver[]): SchedulerObserver {
   return {
@@ -95,20 +102,17 @@ export class Scheduler {
   }
 
   /**
-   * Throws ValidationError, ContentFiltered (from the guard) or Overloaded before returning; the
-   * stream then yields the generation's events. An abort while queued ends the stream with a
-   * finish event of reason `abort`; a guard that refuses late (a classifier model's verdict)
-   * makes the stream throw ContentFiltered. `started` resolves with the seconds spent queued once
-   * a slot is held, or null if the request was aborted while queued (Cog's and Replicate's
-   * `starting` -> `processing`).
+   * Rejects with ValidationError, ContentFiltered (from the guard) or Overloaded before anything
+   * runs; the stream then yields the generation's events. An abort while queued ends the stream
+   * with a finish event of reason `abort`; a guard that refuses late (a classifier model's
+   * verdict) makes the stream throw ContentFiltered. `started` resolves with the seconds spent
+   * queued once a slot is held, or null if the request was aborted while queued (Cog's and
+   * Replicate's `starting` -> `processing`). `promptTokens` is undefined only when the engine
+   * cannot count before it runs.
    */
-  submit(request: GenerationRequest): {
-    promptTokens: number;
-    started: Promise<number | null>;
-    events: AsyncIterable<GenerationEvent>;
-  } {
+  async submit(request: GenerationRequest): Promise<Submission> {
     const submittedAt = performance.now();
-    const { timeoutSeconds, maxPromptTokens } = this.options;
+    const { timeoutSeconds } = this.options;
     // The guard may stop a generation the client still wants (an output hit): its own signal.
     const stopper = new AbortController();
     const signals = [
@@ -117,13 +121,8 @@ export class Scheduler {
       stopper.signal,
     ];
     const signal = AbortSignal.any(signals.filter((s): s is AbortSignal => s !== undefined));
-    const prepared = this.backend.prepare({ ...request, signal });
-    if (maxPromptTokens !== undefined && prepared.promptIds.length > maxPromptTokens) {
-      throw new ValidationError(
-        `the prompt has ${prepared.promptIds.length} tokens; this endpoint accepts at most ${maxPromptTokens}: shorten it`,
-        'prompt',
-      );
-    }
+    const prepared = await this.backend.prepare({ ...request, signal });
+    this.checkPromptCap(prepared.promptTokens);
     const guarded = this.options.guard?.open(request);
     const reservation = this.queue.reserve(signal);
     // A caller that never iterates the events (it failed in between) would hold the slot
@@ -133,7 +132,7 @@ export class Scheduler {
       once: true,
     });
     return {
-      promptTokens: prepared.promptIds.length,
+      promptTokens: prepared.promptTokens,
       started: reservation.granted.then(
         (seconds) => seconds,
         () => null,
@@ -147,6 +146,16 @@ export class Scheduler {
         progress,
       ),
     };
+  }
+
+  private checkPromptCap(promptTokens: number | undefined): void {
+    const cap = this.options.maxPromptTokens;
+    if (cap !== undefined && promptTokens !== undefined && promptTokens > cap) {
+      throw new ValidationError(
+        `the prompt has ${promptTokens} tokens; this endpoint accepts at most ${cap}: shorten it`,
+        'prompt',
+      );
+    }
   }
 
   private async *run(
@@ -168,7 +177,7 @@ export class Scheduler {
         yield {
           type: 'finish',
           reason: 'abort',
-          usage: { promptTokens: prepared.promptIds.length, completionTokens: 0 },
+          usage: { promptTokens: prepared.promptTokens ?? 0, completionTokens: 0 },
         };
         return;
       }

@@ -1,7 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { AddonSettings } from '../../config/types';
-import type { GpuScheduling } from '../../platforms/types';
+import type { AddonSettings, GpuScheduling } from '../../model';
+import { planMonitoringObjects, type KubeObject } from '../../manifests';
 import { CHARTS, type ChartPin } from './charts';
 import * as values from './values';
 
@@ -64,12 +64,22 @@ export class ClusterAddons extends pulumi.ComponentResource {
         values.ingressNginxValues(settings, args.ingressClass),
         args.ingressNamespace,
       );
-    if (settings.prometheus)
-      release(
+    if (settings.prometheus) {
+      const stack = release(
         CHARTS.kubePrometheusStack,
         values.kubePrometheusStackValues(),
         settings.prometheusNamespace,
       );
+      // The dashboard's ConfigMap and the PrometheusRule (whose CRD the chart installs).
+      for (const object of planMonitoringObjects(settings)) {
+        const { apiVersion, kind, ...fields } = object as KubeObject & Record<string, unknown>;
+        const opts = { parent: this, provider: args.provider, dependsOn: [stack] };
+        const logicalName = `${name}-${object.metadata.name}`;
+        if (kind === 'ConfigMap') new k8s.core.v1.ConfigMap(logicalName, fields, opts);
+        else
+          new k8s.apiextensions.CustomResource(logicalName, { apiVersion, kind, ...fields }, opts);
+      }
+    }
     if (settings.certManager) {
       const certManager = release(CHARTS.certManager, values.certManagerValues());
       if (settings.clusterIssuer) {

@@ -1,5 +1,4 @@
-import type { AddonSettings } from '../../config/types';
-import type { GpuScheduling } from '../../platforms/types';
+import type { AddonSettings, GpuScheduling } from '../../model';
 
 /** Chart values, as plain functions so tests can read exactly what each release gets. */
 
@@ -46,7 +45,11 @@ export function kedaHttpAddonValues(settings: AddonSettings) {
   };
 }
 
-/** Pick up every ServiceMonitor, not only those labelled for this release. */
+/**
+ * Pick up every ServiceMonitor, not only those labelled for this release; let kube-state-metrics
+ * publish the part-of label of deployments and pods, by which the alert rules tell llm-deploy's
+ * workloads from the rest.
+ */
 export function kubePrometheusStackValues() {
   return {
     prometheus: {
@@ -54,6 +57,12 @@ export function kubePrometheusStackValues() {
         serviceMonitorSelectorNilUsesHelmValues: false,
         podMonitorSelectorNilUsesHelmValues: false,
       },
+    },
+    'kube-state-metrics': {
+      metricLabelsAllowlist: [
+        'deployments=[app.kubernetes.io/part-of]',
+        'pods=[app.kubernetes.io/part-of]',
+      ],
     },
   };
 }

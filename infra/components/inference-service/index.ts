@@ -1,6 +1,6 @@
 import type * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import type { ServiceSettings } from '../../config/types';
+import type { GpuScheduling, ServiceSettings } from '../../model';
 import { serviceNames } from '../../lib/naming';
 import {
   dockerConfigJson,
@@ -10,7 +10,7 @@ import {
   toSecret,
   type InferenceSpec,
 } from '../../manifests';
-import type { GpuScheduling, RegistryTarget } from '../../platforms/types';
+import type { RegistryTarget } from '../../platforms/types';
 import { kubeResource } from './kube-resource';
 
 export interface InferenceServiceArgs {
@@ -25,7 +25,11 @@ export interface InferenceServiceArgs {
   /** StorageClass for the model cache PVC. @default the cluster's default class */
   storageClassName?: pulumi.Input<string>;
   /** Secret values; each must be a Pulumi secret. */
-  secrets: { hfToken?: pulumi.Output<string>; apiKeys?: pulumi.Output<string> };
+  secrets: {
+    hfToken?: pulumi.Output<string>;
+    apiKeys?: pulumi.Output<string>;
+    webhookSecret?: pulumi.Output<string>;
+  };
   /** Registry credentials the pods pull with; undefined when nodes pull on their own. */
   pullCredentials?: RegistryTarget;
   /** Resources that must exist first (the add-ons that install the CRDs and controllers). */
@@ -114,9 +118,9 @@ export class InferenceService extends pulumi.ComponentResource {
     opts: pulumi.CustomResourceOptions,
   ): pulumi.CustomResource[] {
     const created: pulumi.CustomResource[] = [];
-    const { hfToken, apiKeys } = args.secrets;
-    if (hfToken || apiKeys) {
-      const secret = toSecret(spec, { hfToken, apiKeys });
+    const { hfToken, apiKeys, webhookSecret } = args.secrets;
+    if (hfToken || apiKeys || webhookSecret) {
+      const secret = toSecret(spec, { hfToken, apiKeys, webhookSecret });
       created.push(kubeResource(`${name}-secret`, secret, secret, opts));
     }
     if (args.pullCredentials) {

@@ -1,7 +1,7 @@
 import * as aws from '@pulumi/aws';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { awsGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveAwsArgs, type AwsPlatformArgs } from './args';
@@ -28,7 +28,13 @@ export class AwsPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: AwsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('AwsPlatform', awsArgProblems(args));
-    super('llm-deploy:platforms:AwsPlatform', name, {}, opts);
+    // Formerly `llm-deploy:platforms:AwsPlatform`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:aws:AwsPlatform',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:AwsPlatform' }] }),
+    );
     const cfg = resolveAwsArgs(args);
     const tags = { ...cfg.tags, 'llm-deploy/cluster': cfg.clusterName };
     const awsProvider = new aws.Provider(

@@ -1,6 +1,6 @@
 import { parseCidr } from '../../lib/cidr';
 import { awsInstancePrice, PricingError } from '../../lib/pricing';
-import { argProblem as problem, type ArgProblem } from '../args-error';
+import { argProblem as problem, type ArgProblem } from '../../model';
 import type { AwsNodeGroupArgs, AwsPlatformArgs } from './args';
 import { isArmInstanceType } from './ami';
 

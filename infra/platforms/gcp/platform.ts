@@ -1,7 +1,7 @@
 import * as gcp from '@pulumi/gcp';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { assertNoProblems } from '../args-error';
+import { assertNoProblems } from '../../model';
 import { gcpGpuScheduling } from './scheduling';
 import type { ClusterPlatform } from '../types';
 import { resolveGcpArgs, type GcpPlatformArgs } from './args';
@@ -49,7 +49,13 @@ export class GcpPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: GcpPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     assertNoProblems('GcpPlatform', gcpArgProblems(args));
-    super('llm-deploy:platforms:GcpPlatform', name, {}, opts);
+    // Formerly `llm-deploy:platforms:GcpPlatform`: the alias keeps existing stacks from replacing it.
+    super(
+      'llm-deploy:gcp:GcpPlatform',
+      name,
+      {},
+      pulumi.mergeOptions(opts, { aliases: [{ type: 'llm-deploy:platforms:GcpPlatform' }] }),
+    );
     const cfg = resolveGcpArgs(args);
 
     const gcpProvider = new gcp.Provider(

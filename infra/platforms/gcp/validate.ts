@@ -1,6 +1,6 @@
 import { parseCidr } from '../../lib/cidr';
 import { gcpNodePrice, PricingError } from '../../lib/pricing';
-import { argProblem as problem, type ArgProblem } from '../args-error';
+import { argProblem as problem, type ArgProblem } from '../../model';
 import type { GcpGpuNodePoolArgs, GcpNodePoolArgs, GcpPlatformArgs } from './args';
 
 function poolProblems(key: string, pool: GcpNodePoolArgs, region: string): ArgProblem[] {

@@ -56,6 +56,34 @@ describe('llm-deploy predict on the embedded tiny model', () => {
   });
 });
 
+describe('llm-deploy predict is held to what serve enforces', () => {
+  test('a blocked prompt is refused by the default moderation policy', async () => {
+    const line = onlyErrorLine(
+      await runCli(['predict', '-i', 'prompt=how do I make a nerve agent at home']),
+    );
+    expect(line).toBe(
+      'llm-deploy: the input was blocked by the content policy (category: mass-casualty-weapons)',
+    );
+  });
+
+  test('the disclosure text comes first, as on every served generation', async () => {
+    const result = await runCli(['predict', '-i', 'prompt=Hello', '-i', 'max_new_tokens=2'], {
+      DISCLOSURE_TEXT: 'Written by an AI model.',
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('Written by an AI model.')).toBe(true);
+  });
+
+  test('MAX_PROMPT_TOKENS caps the prompt', async () => {
+    const line = onlyErrorLine(
+      await runCli(['predict', '-i', 'prompt=one two three four five six'], {
+        MAX_PROMPT_TOKENS: '2',
+      }),
+    );
+    expect(line).toMatch(/the prompt has \d+ tokens; this endpoint accepts at most 2: shorten it/);
+  });
+});
+
 describe('bad input is one clear stderr line and exit 1', () => {
   test('a model folder that does not exist', async () => {
     const line = onlyErrorLine(

@@ -43,7 +43,11 @@ test('SIGTERM during Replicate streams and a pending webhook: streams end with d
   });
   await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
   const webhook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-  const server = await startChildServer({ MAX_CONCURRENT: '6', SHUTDOWN_GRACE_SECONDS: '60' });
+  const server = await startChildServer({
+    MAX_CONCURRENT: '6',
+    SHUTDOWN_GRACE_SECONDS: '60',
+    WEBHOOK_ALLOW_PRIVATE: 'true',
+  });
   try {
     let firsts = 0;
     let allStreaming!: () => void;

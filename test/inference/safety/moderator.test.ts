@@ -14,6 +14,7 @@ import { Moderator, type Decision, type Direction } from '../../../inference/src
 class ScriptedBackend implements Backend {
   readonly info = {
     source: 'scripted',
+    engine: 'onnx' as const,
     device: 'cpu' as const,
     dtype: 'fp32' as const,
     maxPositions: 1024,
@@ -27,7 +28,7 @@ class ScriptedBackend implements Backend {
   prepare(request: GenerationRequest): PreparedRequest {
     return {
       request: { ...request, maxNewTokens: request.maxNewTokens ?? 100 },
-      promptIds: [1, 2, 3],
+      promptTokens: 3,
     };
   }
 
@@ -93,11 +94,11 @@ function setUp(pieces: string[], classifier?: ClassifierFilter, preamble?: strin
 }
 
 describe('Moderator in the scheduler', () => {
-  it('refuses a blocked prompt before admission with a ContentFiltered that does not echo it', () => {
+  it('refuses a blocked prompt before admission with a ContentFiltered that does not echo it', async () => {
     const { scheduler, backend, decisions } = setUp(['never']);
     let error: unknown;
     try {
-      scheduler.submit(request('how do I make a NERVE\u200B AGENT at home'));
+      await scheduler.submit(request('how do I make a NERVE\u200B AGENT at home'));
     } catch (e) {
       error = e;
     }
@@ -111,14 +112,14 @@ describe('Moderator in the scheduler', () => {
     expect(decisions).toEqual([['input', 'blocked', 'weapons']]);
   });
 
-  it('checks every message of a chat, never joining words across messages', () => {
+  it('checks every message of a chat, never joining words across messages', async () => {
     const { scheduler } = setUp(['never']);
     const chat = (...contents: string[]): GenerationRequest => ({
       ...request(''),
       prompt: { kind: 'chat', messages: contents.map((content) => ({ role: 'user', content })) },
     });
-    expect(() => scheduler.submit(chat('Be helpful.', 'what a', 'ss'))).not.toThrow();
-    expect(() => scheduler.submit(chat('Be helpful.', 'fine', 'you are an ass'))).toThrow(
+    await expect(scheduler.submit(chat('Be helpful.', 'what a', 'ss'))).resolves.toBeDefined();
+    await expect(scheduler.submit(chat('Be helpful.', 'fine', 'you are an ass'))).rejects.toThrow(
       ContentFiltered,
     );
   });
@@ -126,7 +127,9 @@ describe('Moderator in the scheduler', () => {
   it('lets a word that only contains a blocked word through, in and out', async () => {
     const pieces = ['A classic ', 'assistant ', 'passes.'];
     const { scheduler, decisions } = setUp(pieces);
-    const events = await collect(scheduler.submit(request('my assistant, a classic')).events);
+    const events = await collect(
+      (await scheduler.submit(request('my assistant, a classic'))).events,
+    );
     expect(
       events
         .filter((e) => e.type === 'text')
@@ -154,7 +157,7 @@ describe('Moderator in the scheduler', () => {
       'more',
     ];
     const { scheduler, backend, decisions, finishes } = setUp(pieces);
-    const events = await collect(scheduler.submit(request('a clean prompt')).events);
+    const events = await collect((await scheduler.submit(request('a clean prompt'))).events);
     const text = events
       .filter((e) => e.type === 'text')
       .map((e) => e.text)
@@ -177,7 +180,7 @@ describe('Moderator in the scheduler', () => {
       { threshold: 0.8, blockingLabels: ['hostile'] },
     );
     const { scheduler, backend, decisions } = setUp(['never'], classifier);
-    const { events } = scheduler.submit(request('grr, a hostile prompt'));
+    const { events } = await scheduler.submit(request('grr, a hostile prompt'));
     await expect(collect(events)).rejects.toThrow(
       new ContentFiltered(
         'the input was blocked by the content policy (category: hostile)',
@@ -191,7 +194,7 @@ describe('Moderator in the scheduler', () => {
 
   it('sends the preamble first, outside the token metrics', async () => {
     const { scheduler, firstTexts } = setUp(['Hello', ' world'], undefined, 'AI-generated.\n');
-    const events = await collect(scheduler.submit(request('hi')).events);
+    const events = await collect((await scheduler.submit(request('hi'))).events);
     expect(events.filter((e) => e.type === 'text').map((e) => e.text)).toEqual([
       'AI-generated.\n',
       'Hello world',

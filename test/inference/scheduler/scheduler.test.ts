@@ -12,7 +12,9 @@ afterAll(() => backend.dispose());
 describe('Scheduler on the tiny model', () => {
   test('runs a request and frees its slot when the stream ends', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
-    const { promptTokens, events } = scheduler.submit(textRequest(PROMPT, { maxNewTokens: 4 }));
+    const { promptTokens, events } = await scheduler.submit(
+      textRequest(PROMPT, { maxNewTokens: 4 }),
+    );
     expect(scheduler.running).toBe(1);
     const result = await collect(events);
     expect(result.usage).toEqual({ promptTokens, completionTokens: 4 });
@@ -21,35 +23,35 @@ describe('Scheduler on the tiny model', () => {
 
   test('rejects beyond capacity with Overloaded before any work', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 1 });
-    const first = scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 }));
-    const second = scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 }));
-    expect(() => scheduler.submit(textRequest(PROMPT))).toThrow(Overloaded);
+    const first = await scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 }));
+    const second = await scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 }));
+    await expect(scheduler.submit(textRequest(PROMPT))).rejects.toThrow(Overloaded);
     await collect(first.events);
     await collect(second.events);
     expect([scheduler.running, scheduler.waiting]).toEqual([0, 0]);
   });
 
-  test('a caller that never reads its events gives the slot back when its signal aborts', () => {
+  test('a caller that never reads its events gives the slot back when its signal aborts', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
     const controller = new AbortController();
-    scheduler.submit(textRequest(PROMPT, { signal: controller.signal }));
+    await scheduler.submit(textRequest(PROMPT, { signal: controller.signal }));
     expect(scheduler.running).toBe(1);
     controller.abort();
     expect(scheduler.running).toBe(0);
-    expect(() => scheduler.submit(textRequest(PROMPT))).not.toThrow();
+    await expect(scheduler.submit(textRequest(PROMPT))).resolves.toBeDefined();
   });
 
-  test('a ValidationError takes no slot', () => {
+  test('a ValidationError takes no slot', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
-    expect(() => scheduler.submit(textRequest(''))).toThrow(ValidationError);
+    await expect(scheduler.submit(textRequest(''))).rejects.toThrow(ValidationError);
     expect(scheduler.running).toBe(0);
   });
 
   test('an abort while queued ends that stream with reason abort and no tokens', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 1 });
-    const running = scheduler.submit(textRequest(PROMPT, { maxNewTokens: 6 }));
+    const running = await scheduler.submit(textRequest(PROMPT, { maxNewTokens: 6 }));
     const controller = new AbortController();
-    const queued = scheduler.submit(
+    const queued = await scheduler.submit(
       textRequest(PROMPT, { maxNewTokens: 6, signal: controller.signal }),
     );
     controller.abort();
@@ -61,10 +63,10 @@ describe('Scheduler on the tiny model', () => {
 
   test('a consumer that stops reading early frees the slot', async () => {
     const scheduler = new Scheduler(backend, { maxConcurrent: 1, maxQueue: 0 });
-    const { events } = scheduler.submit(textRequest(PROMPT, { maxNewTokens: 50 }));
+    const { events } = await scheduler.submit(textRequest(PROMPT, { maxNewTokens: 50 }));
     for await (const event of events) if (event.type === 'text') break;
     expect(scheduler.running).toBe(0);
-    expect(() => scheduler.submit(textRequest(PROMPT, { maxNewTokens: 1 }))).not.toThrow();
+    await expect(scheduler.submit(textRequest(PROMPT, { maxNewTokens: 1 }))).resolves.toBeDefined();
   });
 
   test('reports start, first text, later texts and finish to its observer', async () => {
@@ -79,7 +81,9 @@ describe('Scheduler on the tiny model', () => {
         onFinish: (usage, reason) => seen.push(`finish ${reason} ${usage.completionTokens}`),
       },
     });
-    const result = await collect(scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 })).events);
+    const result = await collect(
+      (await scheduler.submit(textRequest(PROMPT, { maxNewTokens: 3 }))).events,
+    );
     expect(seen[0]).toBe('start true');
     expect(seen[1]).toBe('first true');
     expect(seen.filter((s) => s === 'next')).toHaveLength(result.deltas.length - 1);

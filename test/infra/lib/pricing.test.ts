@@ -7,7 +7,7 @@ import {
   table,
 } from '../../../infra/lib/pricing';
 import { awsCostEstimate } from '../../../infra/platforms/aws';
-import { edgeCostEstimate } from '../../../infra/platforms/edge';
+import { edgeCostEstimate } from '../../../infra/components/edge-service';
 import { gcpCostEstimate } from '../../../infra/platforms/gcp';
 
 describe('pricing table', () => {

@@ -27,7 +27,7 @@ export interface CogPrediction {
   logs: string;
   error: string | null;
   status: PredictionStatus;
-  metrics?: { predict_time: number; input_token_count: number; output_token_count?: number };
+  metrics?: { predict_time: number; input_token_count?: number; output_token_count?: number };
 }
 
 export function toCogPrediction(p: Prediction): CogPrediction {
@@ -119,6 +119,8 @@ function cogHealthStatus(lifecycle: Lifecycle): CogHealthStatus {
 
 /** Cog's `GET /` discovery document. */
 export interface CogDiscovery {
+  /** The API docs page; only while the playground (which serves it) is on. */
+  docs_url?: string;
   openapi_url: string;
   shutdown_url: string;
   healthcheck_url: string;
@@ -128,8 +130,9 @@ export interface CogDiscovery {
 }
 
 /** The JSON `GET /` answers; a page that negotiates on Accept can reuse it. */
-export function cogDiscovery(): CogDiscovery {
+export function cogDiscovery(docs: boolean): CogDiscovery {
   return {
+    ...(docs ? { docs_url: '/docs' } : {}),
     openapi_url: '/openapi.json',
     shutdown_url: '/shutdown',
     healthcheck_url: '/health-check',

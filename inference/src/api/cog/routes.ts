@@ -6,13 +6,13 @@ import { routeConfig } from '../../http/route-config';
 import {
   acceptsEventStream,
   checkClientPredictionId,
+  cogOpenApi,
   parseBody,
   parseWebhook,
   preferences,
   type PredictionRouteDeps,
 } from '../predictions';
 import { allowEmptyJsonBodies } from '../predictions/empty-body';
-import { cogOpenApi } from './openapi';
 import {
   cogDiscovery,
   cogPredictionRequestSchema,
@@ -51,7 +51,8 @@ export function registerCogRoutes(
     scope.get(
       '/',
       cogPublic,
-      async (request, reply) => browserPage?.(request, reply) ?? cogDiscovery(),
+      async (request, reply) =>
+        browserPage?.(request, reply) ?? cogDiscovery(deps.config.playground),
     );
     scope.get('/health-check', cogPublic, async () => toCogHealth(deps.lifecycle));
     // Public as Cog serves it: the input schema only, and /docs must load it without a key.
@@ -84,7 +85,7 @@ async function predict(
 ): Promise<CogPrediction | undefined> {
   const body = parseBody(cogPredictionRequestSchema, request.body);
   if (pathId !== undefined) {
-    checkClientPredictionId(pathId, 'prediction_id');
+    checkClientPredictionId(pathId, 'prediction_id', 'path');
     if (body.id !== undefined && body.id !== pathId) {
       throw new ValidationError(
         `id in the body (${JSON.stringify(body.id)}) must match the prediction id in the URL (${JSON.stringify(pathId)}); omit it or make them equal`,
@@ -93,13 +94,28 @@ async function predict(
     }
   }
   const id = pathId ?? (body.id === undefined ? undefined : checkClientPredictionId(body.id));
-  const webhook = parseWebhook(body.webhook, body.webhook_events_filter);
-  const { prediction, created } = deps.predictions.create({
-    id,
-    owner: currentAccount(),
-    input: body.input ?? {},
-    webhook: webhook && { ...webhook, render: toCogPrediction },
-  });
+  const webhook = parseWebhook(
+    body.webhook,
+    body.webhook_events_filter,
+    deps.config.webhooks.allowPrivate,
+  );
+  const { prediction, created } = await deps.predictions
+    .create({
+      id,
+      owner: currentAccount(),
+      input: body.input ?? {},
+      webhook: webhook && { ...webhook, render: toCogPrediction },
+    })
+    .catch((error: unknown) => {
+      // An id taken by another caller is the URL's, on PUT.
+      if (error instanceof ValidationError && error.param === 'id' && pathId !== undefined) {
+        const loc = ['path', 'prediction_id'];
+        throw new ValidationError(error.message, 'prediction_id', [
+          { loc, msg: error.message, type: 'value_error' },
+        ]);
+      }
+      throw error;
+    });
   // Nobody could reattach to, or hear the end of, a prediction without an id or webhook.
   const cancelOnDisconnect = created && id === undefined && webhook === undefined;
   if (acceptsEventStream(request.headers.accept)) {

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { BackendStatus } from '../../engine/types';
 import type { SchedulerObserver } from '../../scheduler';
 
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -9,6 +10,8 @@ const TOKEN_GAP_BUCKETS = [
 export interface LiveCounts {
   running(): number;
   waiting(): number;
+  /** The engine's batch figures (undefined before the model is loaded). */
+  engine?(): BackendStatus | undefined;
 }
 
 /**
@@ -78,7 +81,7 @@ export class Metrics {
   readonly buildInfo = new Gauge({
     name: 'llm_build_info',
     help: 'Always 1; labels say what runs',
-    labelNames: ['version', 'node_version', 'model', 'device', 'dtype'] as const,
+    labelNames: ['version', 'node_version', 'model', 'engine', 'device', 'dtype'] as const,
     registers: [this.registry],
   });
 
@@ -97,6 +100,34 @@ export class Metrics {
       registers: [this.registry],
       collect() {
         this.set(live.waiting());
+      },
+    });
+    new Gauge({
+      name: 'llm_batch_size',
+      help: 'Sequences decoding together in the current step',
+      registers: [this.registry],
+      collect() {
+        this.set(live.engine?.()?.batchSize ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'llm_kv_cache_usage_ratio',
+      help: "Share of the engine's KV-cache budget in use, 0 to 1",
+      registers: [this.registry],
+      collect() {
+        this.set(live.engine?.()?.kvCacheUsage ?? 0);
+      },
+    });
+    // The engine keeps the total; each scrape adds what it counted since the last one.
+    let preemptionsCounted = 0;
+    new Counter({
+      name: 'llm_preemptions_total',
+      help: 'Sequences evicted from the batch to make room (the ONNX engine admits by worst case and never evicts)',
+      registers: [this.registry],
+      collect() {
+        const total = live.engine?.()?.preemptions ?? 0;
+        if (total > preemptionsCounted) this.inc(total - preemptionsCounted);
+        preemptionsCounted = Math.max(preemptionsCounted, total);
       },
     });
   }

@@ -17,20 +17,20 @@ export interface ChoiceResult {
  * Admits every choice or none: if one is rejected (Overloaded, ValidationError), the ones already
  * admitted are aborted and drained so their slots come back, and the error propagates.
  */
-export function startChoices(
+export async function startChoices(
   scheduler: Scheduler,
   requests: GenerationRequest[],
   clientGone: AbortSignal,
-): ChoiceRun[] {
+): Promise<ChoiceRun[]> {
   const controller = new AbortController();
   const abort = () => controller.abort();
   clientGone.addEventListener('abort', abort, { once: true });
   const runs: ChoiceRun[] = [];
   try {
-    requests.forEach((request, index) => {
-      const { events } = scheduler.submit({ ...request, signal: controller.signal });
+    for (const [index, request] of requests.entries()) {
+      const { events } = await scheduler.submit({ ...request, signal: controller.signal });
       runs.push({ index, events });
-    });
+    }
     return runs;
   } catch (error) {
     controller.abort();

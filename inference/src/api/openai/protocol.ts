@@ -5,11 +5,21 @@ import { z } from 'zod';
  * ignored (zod strips them), wrong types rejected. Extensions accepted at the top level as vLLM
  * does are fenced at the end.
  */
+/** OpenAI allows 4; vLLM any number. Each is matched against the output as it streams. */
+export const MAX_STOP_SEQUENCES = 16;
+
 function samplingFields(limits: { maxN: number; maxNewTokens: number }) {
   return {
     max_tokens: z.int().min(1).max(limits.maxNewTokens).nullish(),
     n: z.int().min(1).max(limits.maxN).nullish(),
-    stop: z.union([z.string().min(1), z.array(z.string().min(1)).max(16)]).nullish(),
+    stop: z
+      .union([
+        z.string().min(1),
+        z.array(z.string().min(1)).max(MAX_STOP_SEQUENCES, {
+          error: `at most ${MAX_STOP_SEQUENCES} stop sequences are allowed`,
+        }),
+      ])
+      .nullish(),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().nullish() }).nullish(),
     temperature: z.number().min(0).max(2).nullish(),
@@ -58,7 +68,10 @@ export function completionRequestSchema(limits: { maxN: number; maxNewTokens: nu
     model: z.string().min(1),
     prompt: z.union([
       z.string(),
-      z.array(z.string()).min(1).max(limits.maxN),
+      z
+        .array(z.string())
+        .min(1)
+        .max(limits.maxN, { error: `at most ${limits.maxN} prompts are allowed (MAX_N)` }),
       z.array(z.number()).min(1),
     ]),
     echo: z.boolean().nullish(),
@@ -80,7 +93,20 @@ export interface UsageBody {
   total_tokens: number;
 }
 
+export interface ModelObject {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+}
+
 export interface ModelList {
   object: 'list';
-  data: { id: string; object: 'model'; created: number; owned_by: string }[];
+  data: ModelObject[];
+}
+
+/** The served model, created when the server started. */
+export function modelObject(id: string, lifecycle: { setup: { startedAt: Date } }): ModelObject {
+  const created = Math.floor(lifecycle.setup.startedAt.getTime() / 1000);
+  return { id, object: 'model', created, owned_by: 'llm-deploy' };
 }

@@ -6,9 +6,15 @@ import type { GenerationRequest } from '../../engine/types';
 import { ValidationError } from '../../errors';
 import { abortOnDisconnect } from '../../http/client-abort';
 import { routeConfig } from '../../http/route-config';
+import { parseWith } from '../../http/validation';
 import type { Lifecycle } from '../../lifecycle';
 import { collectChoice, startChoices } from './choices';
-import { chatCompletionRequestSchema, completionRequestSchema, type ModelList } from './protocol';
+import {
+  chatCompletionRequestSchema,
+  completionRequestSchema,
+  modelObject,
+  type ModelList,
+} from './protocol';
 import {
   chatGenerationRequests,
   checkModel,
@@ -30,14 +36,21 @@ export function registerOpenAIRoutes(
   { config, lifecycle }: OpenAIDeps,
 ): void {
   const served = config.servedModelName;
-  const createdAt = Math.floor(Date.now() / 1000);
+  const model = modelObject(served, lifecycle);
   const chatSchema = chatCompletionRequestSchema(config.limits);
   const completionSchema = completionRequestSchema(config.limits);
 
   app.get('/v1/models', listing, async (): Promise<ModelList> => ({
     object: 'list',
-    data: [{ id: served, object: 'model', created: createdAt, owned_by: 'llm-deploy' }],
+    data: [model],
   }));
+
+  // A slashed id arrives encoded (owner%2Fname, as the SDKs send it); unencoded, it is
+  // GET /v1/models/{owner}/{name}, which the Replicate routes answer for both protocols.
+  app.get<{ Params: { model: string } }>('/v1/models/:model', listing, async (request) => {
+    checkModel(request.params.model, served);
+    return model;
+  });
 
   app.post('/v1/chat/completions', generation, async (request, reply) => {
     const body = parseBody(chatSchema, request.body);
@@ -75,7 +88,11 @@ export function registerOpenAIRoutes(
     includeUsage: boolean,
     kind: 'chat' | 'text',
   ) {
-    const runs = startChoices(lifecycle.acquireScheduler(), requests, abortOnDisconnect(reply));
+    const runs = await startChoices(
+      lifecycle.acquireScheduler(),
+      requests,
+      abortOnDisconnect(reply),
+    );
     const id = `${kind === 'chat' ? 'chatcmpl' : 'cmpl'}-${randomUUID().replaceAll('-', '')}`;
     const created = Math.floor(Date.now() / 1000);
     const promptOwners = new Set(runs.filter((r) => r.index % n === 0).map((r) => r.index));
@@ -98,7 +115,9 @@ export function registerOpenAIRoutes(
       kind === 'chat'
         ? {
             index: r.index,
-            message: { role: 'assistant', content: r.text },
+            // `refusal` is the model's own refusal, which this server cannot tell apart from text:
+            // moderation refuses prompts with a 400 and cuts output with finish_reason content_filter.
+            message: { role: 'assistant', content: r.text, refusal: null },
             logprobs: null,
             finish_reason: openAIFinishReason(r.reason),
           }
@@ -125,12 +144,13 @@ function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new ValidationError('the request body must be a JSON object', 'body');
   }
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const path = issue.path
-    .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-    .join('')
-    .replace(/^\./, '');
-  throw new ValidationError(`${path || 'body'}: ${issue.message}`, String(issue.path[0] ?? 'body'));
+  return parseWith(schema, body, {
+    loc: ['body'],
+    name: (path) =>
+      path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '') || 'body',
+    param: (path) => String(path[0] ?? 'body'),
+  });
 }

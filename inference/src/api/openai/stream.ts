@@ -56,7 +56,7 @@ export async function streamChoices(
         send([
           {
             index: run.index,
-            delta: { role: 'assistant', content: '' },
+            delta: { role: 'assistant', content: '', refusal: null },
             logprobs: null,
             finish_reason: null,
           },

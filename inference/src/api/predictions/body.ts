@@ -1,13 +1,11 @@
 import type { z } from 'zod';
-import { ValidationError } from '../../errors';
+import { parseWith } from '../../http/validation';
+
+const dotted = (path: (string | number)[]) => path.join('.') || 'body';
 
 /** Validates a request body; throws ValidationError naming the first bad field. */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.join('.') || 'body';
-  throw new ValidationError(`${field}: ${issue.message}`, field);
+  return parseWith(schema, body ?? {}, { loc: ['body'], name: dotted, param: dotted });
 }
 
 /** The comma-separated preferences of a `Prefer` header, lower-cased (RFC 7240). */

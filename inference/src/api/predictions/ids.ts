@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ValidationError } from '../../errors';
+import { issueAt } from '../../http/validation';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -23,13 +24,18 @@ export function newPredictionId(): string {
 
 const CLIENT_ID = /^[A-Za-z0-9_.-]{1,128}$/;
 
-/** Client-chosen ids (Cog's PUT) end up in URLs and logs: keep them to a safe alphabet. */
-export function checkClientPredictionId(id: string, param = 'id'): string {
+/**
+ * Client-chosen ids (Cog's PUT) end up in URLs and logs: keep them to a safe alphabet. `where`
+ * says whether the id came in the body or the URL path, for the error's location.
+ */
+export function checkClientPredictionId(
+  id: string,
+  param = 'id',
+  where: 'body' | 'path' = 'body',
+): string {
   if (!CLIENT_ID.test(id)) {
-    throw new ValidationError(
-      `${param} must be 1-128 characters of letters, digits, '_', '-' or '.' (got ${JSON.stringify(id.slice(0, 140))})`,
-      param,
-    );
+    const message = `${param} must be 1-128 characters of letters, digits, '_', '-' or '.' (got ${JSON.stringify(id.slice(0, 140))})`;
+    throw new ValidationError(message, param, issueAt([where, param], message));
   }
   return id;
 }

@@ -14,6 +14,7 @@ export {
   type PredictionStatus,
   type TerminalStatus,
 } from './prediction';
+export { cogInputSchema, cogOpenApi } from './openapi';
 export { registerPredictions, type PredictionRouteDeps } from './register';
 export { PredictionService, type CreatePredictionOptions, type CreatedPrediction } from './service';
 export { PredictionStore, type PredictionPage, type PredictionStoreOptions } from './store';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { GenerationRequest } from '../../engine/types';
-import { ValidationError } from '../../errors';
+import { parseWith } from '../../http/validation';
 
 /**
  * The predictor's input, as Cog's `/openapi.json` publishes it and as `cog predict -i`, Cog's
@@ -73,11 +73,11 @@ export const DEFAULT_MAX_NEW_TOKENS = 128;
 
 /** Validates an input object; throws ValidationError naming the first bad field. */
 export function parsePredictionInput(raw: unknown, maxNewTokensLimit: number): PredictionInput {
-  const parsed = predictionInputSchema(maxNewTokensLimit).safeParse(raw);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue.path.join('.') || 'input';
-  throw new ValidationError(`input.${field}: ${issue.message}`, field);
+  return parseWith(predictionInputSchema(maxNewTokensLimit), raw, {
+    loc: ['body', 'input'],
+    name: (path) => (path.length > 0 ? `input.${path.join('.')}` : 'input'),
+    param: (path) => path.join('.') || 'input',
+  });
 }
 
 export function toGenerationRequest(

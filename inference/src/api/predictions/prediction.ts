@@ -28,7 +28,8 @@ export interface PredictionInit {
   abort: AbortController;
   /** Sequence number in the store, for stable paging. */
   seq: number;
-  promptTokens: number;
+  /** Undefined when the engine cannot count before it runs. */
+  promptTokens: number | undefined;
 }
 
 /**
@@ -42,7 +43,7 @@ export class Prediction {
   readonly version: string;
   readonly owner: string;
   readonly seq: number;
-  readonly promptTokens: number;
+  readonly promptTokens: number | undefined;
   completionTokens?: number;
   readonly createdAt = new Date();
   startedAt?: Date;

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppDeps } from '../../app';
+import type { AppDeps } from '../deps';
 import { modelVersionId } from './ids';
 import { PredictionService } from './service';
 import { PredictionStore } from './store';
+import { newWebhookSecret } from './webhook-signature';
 import { WebhookSender } from './webhooks';
 
 declare module 'fastify' {
@@ -15,6 +16,8 @@ declare module 'fastify' {
 /** What the Cog and Replicate routes are registered with. */
 export interface PredictionRouteDeps extends AppDeps {
   predictions: PredictionService;
+  /** `whsec_...`, what every webhook delivery is signed with. */
+  webhookSecret: string;
 }
 
 /**
@@ -23,13 +26,19 @@ export interface PredictionRouteDeps extends AppDeps {
  */
 export function registerPredictions(app: FastifyInstance, deps: AppDeps): PredictionRouteDeps {
   const { config } = deps;
+  const webhookSecret = config.webhooks.secret ?? newWebhookSecret();
   const predictions = new PredictionService({
     lifecycle: deps.lifecycle,
     store: new PredictionStore({
       ttlSeconds: config.predictions.ttlSeconds,
       maxStored: config.predictions.maxStored,
     }),
-    webhooks: new WebhookSender({ log: app.log }),
+    webhooks: new WebhookSender({
+      secret: webhookSecret,
+      allowPrivate: config.webhooks.allowPrivate,
+      secretMadeAtStart: config.webhooks.secret === undefined,
+      log: app.log,
+    }),
     maxNewTokens: config.limits.maxNewTokens,
     servedModelName: config.servedModelName,
     modelVersion: modelVersionId(config.model, config.revision),
@@ -37,5 +46,5 @@ export function registerPredictions(app: FastifyInstance, deps: AppDeps): Predic
   });
   app.decorate('predictions', predictions);
   app.addHook('onClose', () => predictions.close());
-  return { ...deps, predictions };
+  return { ...deps, predictions, webhookSecret };
 }

@@ -1,5 +1,7 @@
 import type { FinishReason, GenerationEvent, Usage } from '../../engine/types';
+import type { Submission } from '../../scheduler';
 import { UnknownPrediction, ValidationError } from '../../errors';
+import { issueAt } from '../../http/validation';
 import type { Lifecycle } from '../../lifecycle';
 import { newPredictionId } from './ids';
 import { parsePredictionInput, toGenerationRequest } from './input';
@@ -48,29 +50,34 @@ export class PredictionService {
   private readonly sweeper: NodeJS.Timeout;
 
   constructor(private readonly options: PredictionServiceOptions) {
+    this.modelVersion = options.modelVersion;
     this.sweeper = setInterval(() => options.store.evict(), 30_000);
     this.sweeper.unref();
   }
 
-  /** Throws ValidationError, Overloaded, ModelNotReady or ShuttingDown before anything runs. */
-  create(request: CreatePredictionOptions): CreatedPrediction {
+  /** The served model's version id, what predictions report unless they name another. */
+  readonly modelVersion: string;
+
+  /** Rejects with ValidationError, Overloaded, ModelNotReady or ShuttingDown before anything runs. */
+  async create(request: CreatePredictionOptions): Promise<CreatedPrediction> {
     const { store, lifecycle, webhooks } = this.options;
-    if (request.id !== undefined) {
-      const existing = store.get(request.id);
-      if (existing?.owner === request.owner) return { prediction: existing, created: false };
-      if (existing) {
-        throw new ValidationError(
-          `prediction id ${JSON.stringify(request.id)} is taken; choose another (a random UUID)`,
-          'id',
-        );
-      }
-    }
+    const existing = this.existing(request);
+    if (existing) return { prediction: existing, created: false };
     if (typeof request.input !== 'object' || request.input === null || Array.isArray(request.input))
-      throw new ValidationError('input must be a JSON object, e.g. {"prompt": "Hello"}', 'input');
+      throw new ValidationError(
+        'input must be a JSON object, e.g. {"prompt": "Hello"}',
+        'input',
+        issueAt(['body', 'input'], 'Input should be a valid dictionary', 'dict_type'),
+      );
     const input = parsePredictionInput(request.input, this.options.maxNewTokens);
     const scheduler = lifecycle.acquireScheduler();
     const abort = new AbortController();
-    const submitted = scheduler.submit(toGenerationRequest(input, abort.signal));
+    const submitted = await scheduler
+      .submit(toGenerationRequest(input, abort.signal))
+      .catch(locateInInput);
+    // Another request may have taken the id while this one was being admitted.
+    const raced = this.existingAfterAdmission(request, abort, submitted);
+    if (raced) return { prediction: raced, created: false };
     const prediction = new Prediction({
       id: request.id ?? newPredictionId(),
       input: request.input as Record<string, unknown>,
@@ -85,6 +92,39 @@ export class PredictionService {
     store.add(prediction);
     void this.run(prediction, submitted, abort.signal);
     return { prediction, created: true };
+  }
+
+  /** The caller's own prediction with the requested id (an idempotent PUT); another's is a 422. */
+  private existing(request: CreatePredictionOptions): Prediction | undefined {
+    if (request.id === undefined) return undefined;
+    const existing = this.options.store.get(request.id);
+    if (existing && existing.owner !== request.owner) {
+      throw new ValidationError(
+        `prediction id ${JSON.stringify(request.id)} is taken; choose another (a random UUID)`,
+        'id',
+      );
+    }
+    return existing;
+  }
+
+  /** `existing`, checked again once admitted: the admitted generation is given up if it raced. */
+  private existingAfterAdmission(
+    request: CreatePredictionOptions,
+    abort: AbortController,
+    submitted: Submission,
+  ): Prediction | undefined {
+    try {
+      const existing = this.existing(request);
+      if (existing) {
+        abort.abort();
+        void drain(submitted.events);
+      }
+      return existing;
+    } catch (error) {
+      abort.abort();
+      void drain(submitted.events);
+      throw error;
+    }
   }
 
   /** `account`'s prediction `id`; others' are as unknown as missing ones. */
@@ -134,20 +174,20 @@ export class PredictionService {
   /** Drives the generation to its end (which releases the slot), recording each step. */
   private async run(
     prediction: Prediction,
-    submitted: {
-      promptTokens: number;
-      started: Promise<number | null>;
-      events: AsyncIterable<GenerationEvent>;
-    },
+    submitted: Submission,
     canceled: AbortSignal,
   ): Promise<void> {
-    void submitted.started.then((queueSeconds) => {
-      if (queueSeconds === null || prediction.done) return;
-      prediction.markStarted();
-      prediction.appendLogs(
-        `prompt: ${submitted.promptTokens} tokens; waited ${queueSeconds.toFixed(3)} s for a slot\n`,
-      );
-    });
+    // A macrotask later, so the response that creates the prediction shows it `starting` (as
+    // Cog's and Replicate's do) even when a slot was free at once.
+    void submitted.started.then((queueSeconds) =>
+      setImmediate(() => {
+        if (queueSeconds === null || prediction.done) return;
+        prediction.markStarted();
+        prediction.appendLogs(
+          `prompt: ${submitted.promptTokens ?? 'unknown'} tokens; waited ${queueSeconds.toFixed(3)} s for a slot\n`,
+        );
+      }),
+    );
     try {
       let finish: { reason: FinishReason; usage: Usage } | undefined;
       for await (const event of submitted.events) {
@@ -180,4 +220,15 @@ function finishLog(prediction: Prediction, reason: FinishReason, usage: Usage): 
   const seconds = prediction.startedAt ? (Date.now() - prediction.startedAt.getTime()) / 1000 : 0;
   const rate = seconds > 0 ? ` (${(usage.completionTokens / seconds).toFixed(1)} tokens/s)` : '';
   return `generated ${usage.completionTokens} tokens in ${seconds.toFixed(3)} s${rate}; finish reason: ${reason}\n`;
+}
+
+async function drain(events: AsyncIterable<GenerationEvent>): Promise<void> {
+  for await (const event of events) void event;
+}
+
+/** The engine names OpenAI's parameters; a prediction's problem lies in its input's fields. */
+function locateInInput(error: unknown): never {
+  if (!(error instanceof ValidationError) || error.issues) throw error;
+  const field = error.param === 'max_tokens' ? 'max_new_tokens' : (error.param ?? 'prompt');
+  throw new ValidationError(error.message, field, issueAt(['body', 'input', field], error.message));
 }

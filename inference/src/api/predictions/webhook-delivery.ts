@@ -1,4 +1,5 @@
 import type { Prediction, PredictionEvent } from './prediction';
+import { newMessageId } from './webhook-signature';
 
 /** Cog's and Replicate's webhook event names (`webhook_events_filter`). */
 export const WEBHOOK_EVENTS = ['start', 'output', 'logs', 'completed'] as const;
@@ -24,16 +25,22 @@ export interface DeliveryPolicy {
   timeoutMs: number;
 }
 
-/** Sends one body, with retries; resolves true once delivered, false when given up. */
+/** One webhook message: its id stays the same on every retry, so receivers can deduplicate. */
+export interface WebhookMessage {
+  id: string;
+  body: string;
+}
+
+/** Sends one message, with retries; resolves true once delivered, false when given up. */
 export type PostWithRetries = (
   url: string,
-  body: string,
+  message: WebhookMessage,
   attempts: number,
   superseded: () => boolean,
 ) => Promise<boolean>;
 
 interface QueuedBody {
-  body: string;
+  message: WebhookMessage;
   terminal: boolean;
 }
 
@@ -104,7 +111,8 @@ export class WebhookDelivery {
 
   private enqueue(terminal: boolean): void {
     if (this.queued?.terminal) return;
-    this.queued = { body: JSON.stringify(this.target.render(this.prediction)), terminal };
+    const body = JSON.stringify(this.target.render(this.prediction));
+    this.queued = { message: { id: newMessageId(), body }, terminal };
     void this.pump();
   }
 
@@ -113,11 +121,11 @@ export class WebhookDelivery {
     this.sending = true;
     try {
       while (this.queued) {
-        const { body, terminal } = this.queued;
+        const { message, terminal } = this.queued;
         this.queued = undefined;
         this.lastSentAt = performance.now();
         const attempts = terminal ? this.policy.terminalAttempts : this.policy.intermediateAttempts;
-        await this.post(this.target.url, body, attempts, () => !terminal && !!this.queued);
+        await this.post(this.target.url, message, attempts, () => !terminal && !!this.queued);
       }
     } finally {
       this.sending = false;

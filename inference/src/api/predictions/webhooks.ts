@@ -7,8 +7,16 @@ import {
   WebhookDelivery,
   type DeliveryPolicy,
   type WebhookEvent,
+  type WebhookMessage,
   type WebhookTarget,
 } from './webhook-delivery';
+import {
+  forbiddenTargetIn,
+  refusedWebhookHost,
+  webhookFetch,
+  type Resolver,
+} from './webhook-network';
+import { signatureHeaders, webhookKey } from './webhook-signature';
 
 export { WEBHOOK_EVENTS, type WebhookEvent, type WebhookTarget } from './webhook-delivery';
 
@@ -17,7 +25,16 @@ export interface WebhookLogger {
 }
 
 export interface WebhookSenderOptions extends Partial<DeliveryPolicy> {
+  /** `whsec_...`: every delivery is signed with it (Standard Webhooks). */
+  secret: string;
+  /** The secret was made at start (no WEBHOOK_SECRET): say so when the first webhook is asked for. */
+  secretMadeAtStart?: boolean;
+  /** Deliver to loopback, private and link-local addresses too (tests, private networks). */
+  allowPrivate?: boolean;
+  /** Replaces the guarded fetch (unit tests). */
   fetch?: typeof fetch;
+  /** Replaces dns.lookup behind the guarded fetch (tests pointing a name at loopback). */
+  resolve?: Resolver;
   log?: WebhookLogger;
 }
 
@@ -43,12 +60,23 @@ export class WebhookSender {
   private readonly deliveries = new Set<WebhookDelivery>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly closing = new AbortController();
+  private readonly key: Buffer;
+  private warnedOfSecret = false;
+  private readonly closeConnections?: () => Promise<void>;
 
-  constructor(private readonly options: WebhookSenderOptions = {}) {
+  constructor(private readonly options: WebhookSenderOptions) {
     this.policy = { ...DEFAULT_POLICY };
     for (const key of Object.keys(DEFAULT_POLICY) as (keyof DeliveryPolicy)[])
       this.policy[key] = options[key] ?? DEFAULT_POLICY[key];
-    this.fetch = options.fetch ?? fetch;
+    const guarded = options.fetch
+      ? undefined
+      : webhookFetch(options.allowPrivate ?? false, this.policy.timeoutMs, options.resolve);
+    this.fetch = options.fetch ?? guarded!.fetch;
+    this.closeConnections = guarded?.close;
+    const key = webhookKey(options.secret);
+    if (!key)
+      throw new Error('the webhook secret must be whsec_ followed by 24-64 bytes of base64');
+    this.key = key;
   }
 
   /** Deliveries with something queued, in flight or waiting for its throttle window. */
@@ -60,11 +88,18 @@ export class WebhookSender {
 
   /** Starts sending `prediction`'s webhooks to `target`; call before the prediction starts. */
   attach(prediction: Prediction, target: WebhookTarget): void {
+    if (this.options.secretMadeAtStart && !this.warnedOfSecret) {
+      this.warnedOfSecret = true;
+      this.options.log?.warn(
+        {},
+        'WEBHOOK_SECRET is not set: webhooks are signed with a secret made at start, which a restart or another replica does not share',
+      );
+    }
     const delivery = new WebhookDelivery(
       prediction,
       target,
       this.policy,
-      (url, body, attempts, superseded) => this.post(url, body, attempts, superseded),
+      (url, message, attempts, superseded) => this.post(url, message, attempts, superseded),
       (idle, finished) => this.onIdle(idle, finished),
     );
     this.deliveries.add(delivery);
@@ -83,6 +118,7 @@ export class WebhookSender {
   /** Gives up on everything still pending (after a drain, or when there is no time left). */
   close(): void {
     this.closing.abort();
+    void this.closeConnections?.();
   }
 
   private onIdle(delivery: WebhookDelivery, finished: boolean): void {
@@ -93,7 +129,7 @@ export class WebhookSender {
 
   private async post(
     url: string,
-    body: string,
+    message: WebhookMessage,
     attempts: number,
     superseded: () => boolean,
   ): Promise<boolean> {
@@ -105,7 +141,7 @@ export class WebhookSender {
         const slept = await sleep(delay, true, { signal: this.closing.signal }).catch(() => false);
         if (!slept || superseded()) return false;
       }
-      problem = await this.attempt(url, body);
+      problem = await this.attempt(url, message);
       if (problem === '') return true;
       if (problem.startsWith('final:')) break;
     }
@@ -117,15 +153,16 @@ export class WebhookSender {
   }
 
   /** One POST; '' when delivered, else the problem ('final: ...' when retrying is pointless). */
-  private async attempt(url: string, body: string): Promise<string> {
+  private async attempt(url: string, message: WebhookMessage): Promise<string> {
     try {
       const response = await this.fetch(url, {
         method: 'POST',
         headers: {
           'Content-Type': 'application/json',
           'User-Agent': `llm-deploy/${SERVER_VERSION}`,
+          ...signatureHeaders(this.key, message.id, message.body),
         },
-        body,
+        body: message.body,
         signal: AbortSignal.any([AbortSignal.timeout(this.policy.timeoutMs), this.closing.signal]),
         redirect: 'manual',
       });
@@ -135,6 +172,8 @@ export class WebhookSender {
       const retryable = response.status >= 500 || RETRYABLE_STATUSES.has(response.status);
       return retryable ? problem : `final: ${problem}`;
     } catch (error) {
+      const forbidden = forbiddenTargetIn(error);
+      if (forbidden) return `final: ${forbidden.message}`;
       return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
   }
@@ -147,11 +186,13 @@ export class WebhookSender {
 
 /**
  * Parses a request's `webhook` and `webhook_events_filter` into a target (without `render`); a
- * filter without a webhook is checked, then ignored.
+ * filter without a webhook is checked, then ignored. Unless `allowPrivate`, a URL naming a
+ * loopback, private or link-local address is refused here (a name is checked as it connects).
  */
 export function parseWebhook(
   url: unknown,
   filter: unknown,
+  allowPrivate = false,
 ): Omit<WebhookTarget, 'render'> | undefined {
   const events = parseEventsFilter(filter);
   if (url === undefined || url === null) return undefined;
@@ -166,6 +207,13 @@ export function parseWebhook(
   if (parsed.username || parsed.password) {
     throw new ValidationError(
       'webhook must not carry credentials in the URL; put a token in its path or query',
+      'webhook',
+    );
+  }
+  const refused = allowPrivate ? undefined : refusedWebhookHost(parsed);
+  if (refused) {
+    throw new ValidationError(
+      `webhook must reach a public address: ${refused}; this server allows private ones only with WEBHOOK_ALLOW_PRIVATE=true`,
       'webhook',
     );
   }

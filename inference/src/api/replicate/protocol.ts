@@ -30,7 +30,7 @@ export interface ReplicatePrediction {
   metrics: {
     predict_time?: number;
     total_time?: number;
-    input_token_count: number;
+    input_token_count?: number;
     output_token_count?: number;
     time_to_first_token?: number;
     tokens_per_second?: number;

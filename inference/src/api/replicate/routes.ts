@@ -11,6 +11,7 @@ import {
   type ReplicatePage,
   type ReplicatePrediction,
 } from './protocol';
+import { registerReplicateResources } from './resources';
 import { parseLastEventId, streamReplicatePrediction } from './stream';
 
 const replicate = routeConfig({ protocol: 'replicate', access: 'key' });
@@ -69,6 +70,7 @@ export function registerReplicateRoutes(app: FastifyInstance, deps: PredictionRo
       );
       return toReplicatePrediction(prediction, requestBaseUrl(request));
     });
+    registerReplicateResources(scope, deps);
     scope.get<IdParams>('/v1/predictions/:id/stream', replicate, async (request, reply) => {
       const prediction = deps.predictions.get(request.params.id, currentAccount());
       const after = parseLastEventId(request.headers['last-event-id']);
@@ -92,9 +94,13 @@ async function create(
     );
   }
   const waitSeconds = preferredWait(request.headers.prefer);
-  const webhook = parseWebhook(body.webhook, body.webhook_events_filter);
+  const webhook = parseWebhook(
+    body.webhook,
+    body.webhook_events_filter,
+    deps.config.webhooks.allowPrivate,
+  );
   const base = requestBaseUrl(request);
-  const { prediction } = deps.predictions.create({
+  const { prediction } = await deps.predictions.create({
     owner: currentAccount(),
     input: body.input,
     model: route.model,

@@ -8,7 +8,7 @@ let server: RunningServer;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: 'true' });
   receiver = await startWebhookReceiver();
 });
 
@@ -106,25 +106,40 @@ describe('POST /predictions', () => {
     expect(second.body.id).not.toBe(first.body.id);
   });
 
-  test('bad input: 422 JSON naming the field', async () => {
+  test("bad input: 422 with FastAPI's detail list, each problem located", async () => {
     const tooHot = await predict({ prompt: 'x', temperature: 9 });
     expect(tooHot.status).toBe(422);
-    expect(tooHot.body).toMatchObject({ detail: expect.stringContaining('input.temperature') });
+    expect(tooHot.body).toEqual({
+      detail: [
+        {
+          loc: ['body', 'input', 'temperature'],
+          msg: 'Input should be less than or equal to 5',
+          type: 'less_than_equal',
+        },
+      ],
+    });
     const noPrompt = await predict({ max_new_tokens: 3 });
     expect(noPrompt.status).toBe(422);
-    expect(noPrompt.body).toMatchObject({ detail: expect.stringContaining('prompt is required') });
+    expect(noPrompt.body).toMatchObject({
+      detail: [
+        { loc: ['body', 'input', 'prompt'], msg: expect.stringContaining('prompt is required') },
+      ],
+    });
     const badWebhook = await send('POST', '/predictions', {
       input: { prompt: 'x' },
       webhook: 'ftp://example.com',
     });
     expect(badWebhook.status).toBe(422);
+    expect((await badWebhook.json()).detail).toMatchObject([{ loc: ['body', 'webhook'] }]);
     const notJson = await fetch(`${server.url}/predictions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: '{"input":',
     });
-    expect(notJson.status).toBe(400);
-    expect((await notJson.json()).detail).toMatch(/not valid JSON/);
+    expect(notJson.status).toBe(422);
+    expect((await notJson.json()).detail).toEqual([
+      { loc: ['body', 9], msg: 'JSON decode error', type: 'json_invalid' },
+    ]);
   });
 
   test('Prefer: respond-async: 202 at once, then start, throttled output and completed webhooks', async () => {
@@ -220,7 +235,12 @@ describe('PUT /predictions/{id} and cancel', () => {
   test('a body id that differs from the path is rejected', async () => {
     const response = await send('PUT', '/predictions/abc', { id: 'xyz', input: { prompt: 'x' } });
     expect(response.status).toBe(422);
-    expect((await response.json()).detail).toMatch(/must match the prediction id in the URL/);
+    expect((await response.json()).detail).toMatchObject([
+      {
+        loc: ['body', 'id'],
+        msg: expect.stringMatching(/must match the prediction id in the URL/),
+      },
+    ]);
   });
 
   test('cancel: 200, the prediction ends canceled; unknown id: 404', async () => {

@@ -8,6 +8,9 @@ import {
 } from '../../../../inference/src/api/predictions';
 import { startWebhookReceiver } from '../../../helpers/webhook-receiver';
 
+/** Every sender signs; these tests deliver to loopback receivers, which the guard would refuse. */
+const base = { secret: `whsec_${Buffer.alloc(32, 7).toString('base64')}`, allowPrivate: true };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function newPrediction(id = 'p1'): Prediction {
@@ -44,7 +47,7 @@ const target = (events: readonly WebhookEvent[] = WEBHOOK_EVENTS) => ({
 
 test('output webhooks are spaced by the throttle window; start and completed go at once', async () => {
   const { fetch, sent } = recordingFetch();
-  const sender = new WebhookSender({ fetch, throttleMs: 100 });
+  const sender = new WebhookSender({ ...base, fetch, throttleMs: 100 });
   const prediction = newPrediction();
   sender.attach(prediction, target());
   prediction.markStarted();
@@ -67,7 +70,7 @@ test('output webhooks are spaced by the throttle window; start and completed go 
 
 test('a throttled update is sent at the end of its window, not lost', async () => {
   const { fetch, sent } = recordingFetch();
-  const sender = new WebhookSender({ fetch, throttleMs: 100 });
+  const sender = new WebhookSender({ ...base, fetch, throttleMs: 100 });
   const prediction = newPrediction();
   sender.attach(prediction, target(['start', 'output']));
   prediction.markStarted();
@@ -82,7 +85,7 @@ test('a throttled update is sent at the end of its window, not lost', async () =
 
 test('webhook_events_filter: only completed', async () => {
   const { fetch, sent } = recordingFetch();
-  const sender = new WebhookSender({ fetch, throttleMs: 50 });
+  const sender = new WebhookSender({ ...base, fetch, throttleMs: 50 });
   const prediction = newPrediction();
   sender.attach(prediction, target(['completed']));
   prediction.markStarted();
@@ -96,7 +99,7 @@ test('webhook_events_filter: only completed', async () => {
 test('the completed webhook is retried with backoff until the receiver takes it; drain waits', async () => {
   const receiver = await startWebhookReceiver({ failFirst: 2, failStatus: 503 });
   try {
-    const sender = new WebhookSender({ baseDelayMs: 50 });
+    const sender = new WebhookSender({ ...base, baseDelayMs: 50 });
     const prediction = newPrediction('retried');
     sender.attach(prediction, { ...target(['completed']), url: receiver.url });
     prediction.complete('succeeded');
@@ -118,6 +121,7 @@ test('a 4xx other than 429 is not retried; giving up is logged without the query
   const { fetch, calls } = recordingFetch([404, 404, 404]);
   const warnings: object[] = [];
   const sender = new WebhookSender({
+    ...base,
     fetch,
     baseDelayMs: 1,
     log: { warn: (details) => warnings.push(details) },
@@ -132,7 +136,12 @@ test('a 4xx other than 429 is not retried; giving up is logged without the query
 });
 
 test('an unreachable receiver is given up after the configured attempts; generation never waits', async () => {
-  const sender = new WebhookSender({ baseDelayMs: 1, terminalAttempts: 3, timeoutMs: 500 });
+  const sender = new WebhookSender({
+    ...base,
+    baseDelayMs: 1,
+    terminalAttempts: 3,
+    timeoutMs: 500,
+  });
   const prediction = newPrediction();
   sender.attach(prediction, { ...target(), url: 'http://127.0.0.1:9/closed-port' });
   const started = performance.now();

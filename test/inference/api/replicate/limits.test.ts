@@ -78,5 +78,7 @@ test('an API key sees, cancels and reuses the ids of its own predictions only', 
     body: JSON.stringify({ input: { prompt: 'x' } }),
   });
   expect(reuse.status).toBe(422);
-  expect((await reuse.json()).detail).toMatch(/is taken/);
+  expect((await reuse.json()).detail).toEqual([
+    { loc: ['path', 'prediction_id'], msg: expect.stringMatching(/is taken/), type: 'value_error' },
+  ]);
 });

@@ -9,7 +9,7 @@ let receiver: WebhookReceiver;
 let replicate: Replicate;
 
 beforeAll(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ WEBHOOK_ALLOW_PRIVATE: 'true' });
   receiver = await startWebhookReceiver();
   // The SDK joins routes onto baseUrl, so it takes the /v1 prefix as api.replicate.com's does.
   replicate = new Replicate({ auth: 'x', baseUrl: `${server.url}/v1`, fetch });

@@ -1,5 +1,5 @@
 import { AwsPlatform, awsArgProblems, type AwsPlatformArgs } from '../../../../infra/platforms/aws';
-import { formatArgProblem, PlatformArgsError } from '../../../../infra/platforms/args-error';
+import { formatArgProblem, PlatformArgsError } from '../../../../infra/model';
 import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('options');

@@ -1,5 +1,5 @@
 import { GcpPlatform, gcpArgProblems, type GcpPlatformArgs } from '../../../../infra/platforms/gcp';
-import { formatArgProblem } from '../../../../infra/platforms/args-error';
+import { formatArgProblem } from '../../../../infra/model';
 import { installMocks, settle, valueOf, type Loose } from '../support/mocks';
 
 const stack = installMocks('gcp');

@@ -1,0 +1,206 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { BackendStatus } from '../types';
+import { bytesPerCachedToken, composeCache, type CacheTensors } from './kv-layout';
+import { lastLogits, type ModelStepper, type StepResult } from './model-step';
+import type { Sequence } from './sequence';
+
+export interface BatcherOptions {
+  /** Most sequences in the batch (reading their prompt or decoding). */
+  maxBatch: number;
+  /** Bytes the batch's KV cache may take. */
+  kvCacheBytes: number;
+  /**
+   * Prompt tokens read between two decode steps; a longer prompt is read in chunks of this many
+   * tokens, so running streams wait for at most one chunk per token.
+   */
+  prefillChunkTokens: number;
+}
+
+/**
+ * Continuous batching on one model: every running sequence decodes in one forward pass per step
+ * (a left-padded batch cache, per-row positions and attention masks); a new sequence reads its
+ * prompt in chunks between steps and joins at the step after; a sequence that ends, or whose
+ * client went away, leaves at once. Each step's tokens reach their consumers before the next
+ * pass starts, so an abort raised on one is honoured before the next pass.
+ *
+ * Admission is by worst case: a sequence joins only while the batch's cache, with every row at
+ * its longest (prompt + max tokens), fits the budget. So a sequence never has to be evicted, and
+ * preemptions stay 0.
+ */
+export class ContinuousBatcher {
+  private readonly waiting: Sequence[] = [];
+  private prefilling: Sequence[] = [];
+  private running: Sequence[] = [];
+  private looping = false;
+  private idle: Promise<void> = Promise.resolve();
+  private bytesPerToken = 0;
+
+  constructor(
+    private readonly stepper: ModelStepper,
+    private readonly options: BatcherOptions,
+  ) {}
+
+  submit(sequence: Sequence): void {
+    if (sequence.aborted) return sequence.finish('abort');
+    if (sequence.request.maxNewTokens <= 0) return sequence.finish('length');
+    this.waiting.push(sequence);
+    if (this.looping) return;
+    this.looping = true;
+    this.idle = this.run();
+  }
+
+  status(): BackendStatus {
+    const width = Math.max(0, ...this.running.map((s) => s.cached));
+    const prefillTokens = this.prefilling.reduce((sum, s) => sum + s.cached, 0);
+    const bytes = (this.running.length * width + prefillTokens) * this.bytesPerToken;
+    return {
+      available: true,
+      batchSize: this.running.length,
+      kvCacheUsage: Math.min(1, bytes / this.options.kvCacheBytes),
+      preemptions: 0,
+    };
+  }
+
+  /** Ends every generation (reason abort) and waits for the loop to stop. */
+  async dispose(): Promise<void> {
+    for (const s of [...this.waiting, ...this.prefilling, ...this.running]) s.cancel();
+    await this.idle;
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.waiting.length + this.prefilling.length + this.running.length > 0) {
+        this.settle();
+        if (await this.prefill()) await nextTurn();
+        this.settle();
+        if (this.running.length > 0) {
+          await this.decode();
+          await nextTurn();
+        }
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  /** Drops what ended (an abort ends here, before another pass), then admits what fits. */
+  private settle(): void {
+    const keep = (s: Sequence) => {
+      if (s.aborted) s.finish('abort');
+      return !s.done;
+    };
+    this.running = this.running.filter(keep);
+    this.prefilling = this.prefilling.filter(keep);
+    for (let i = this.waiting.length - 1; i >= 0; i--)
+      if (!keep(this.waiting[i])) this.waiting.splice(i, 1);
+    while (this.waiting.length > 0) {
+      const active = [...this.prefilling, ...this.running];
+      if (active.length > 0 && !this.fits([...active, this.waiting[0]])) break;
+      this.prefilling.push(this.waiting.shift()!);
+    }
+  }
+
+  private fits(sequences: Sequence[]): boolean {
+    if (sequences.length > this.options.maxBatch) return false;
+    const longest = Math.max(...sequences.map((s) => s.finalLength));
+    return sequences.length * longest * this.bytesPerToken <= this.options.kvCacheBytes;
+  }
+
+  /** Reads prompt chunks up to the token budget; true if any pass ran. */
+  private async prefill(): Promise<boolean> {
+    let budget = this.options.prefillChunkTokens;
+    let ran = false;
+    while (this.prefilling.length > 0) {
+      const group = this.prefillGroup(budget, !ran);
+      if (group.length === 0) break;
+      budget -= group.length * this.chunkLength(group[0]);
+      await this.prefillChunk(group);
+      ran = true;
+      this.settle();
+    }
+    return ran;
+  }
+
+  /**
+   * The first sequence still reading its prompt, and those at the same point with a chunk of the
+   * same length: one pass without padding, which computes for each exactly what it would alone.
+   * Empty when the first one's chunk exceeds what is left of the budget (unless `first`).
+   */
+  private prefillGroup(budget: number, first: boolean): Sequence[] {
+    const head = this.prefilling[0];
+    const length = this.chunkLength(head);
+    if (!first && length > budget) return [];
+    const group = [head];
+    for (const s of this.prefilling.slice(1)) {
+      if ((group.length + 1) * length > Math.max(budget, length)) break;
+      if (s.cached === head.cached && this.chunkLength(s) === length) group.push(s);
+    }
+    return group;
+  }
+
+  private chunkLength(sequence: Sequence): number {
+    return Math.min(this.options.prefillChunkTokens, sequence.promptIds.length - sequence.cached);
+  }
+
+  private async prefillChunk(group: Sequence[]): Promise<void> {
+    const start = group[0].cached;
+    const length = this.chunkLength(group[0]);
+    const past = start > 0 ? this.cacheOf(group) : undefined;
+    const rows = group.map((s) => ({
+      tokens: s.promptIds.slice(start, start + length),
+      position: start,
+      padding: 0,
+    }));
+    const result = await this.step(group, () => this.stepper.run(rows, past));
+    if (!result) return;
+    group.forEach((s, b) => {
+      s.cache = { tensors: result.present, row: b };
+      s.cached += length;
+      if (!s.prefilled) return;
+      this.prefilling.splice(this.prefilling.indexOf(s), 1);
+      if (s.aborted) s.finish('abort');
+      else if (s.accept(lastLogits(result.logits, b))) this.running.push(s);
+    });
+  }
+
+  private async decode(): Promise<void> {
+    const rows = this.running;
+    const width = Math.max(...rows.map((s) => s.cached));
+    const past = this.cacheOf(rows);
+    const inputs = rows.map((s) => ({
+      tokens: [s.nextToken],
+      position: s.cached,
+      padding: width - s.cached,
+    }));
+    const result = await this.step(rows, () => this.stepper.run(inputs, past));
+    if (!result) return;
+    rows.forEach((s, b) => {
+      s.cache = { tensors: result.present, row: b };
+      s.cached += 1;
+      if (s.aborted) s.finish('abort');
+      else s.accept(lastLogits(result.logits, b));
+    });
+    this.running = this.running.filter((s) => !s.done);
+  }
+
+  private cacheOf(sequences: Sequence[]): CacheTensors | undefined {
+    return composeCache(sequences.map((s) => ({ slice: s.cache!, length: s.cached })));
+  }
+
+  /** One forward pass; if it fails, the generations in it fail and the others go on. */
+  private async step(
+    sequences: Sequence[],
+    pass: () => Promise<StepResult>,
+  ): Promise<StepResult | undefined> {
+    try {
+      const result = await pass();
+      this.bytesPerToken ||= bytesPerCachedToken(result.present);
+      return result;
+    } catch (error) {
+      for (const s of sequences) s.fail(error);
+      this.running = this.running.filter((s) => !s.done);
+      this.prefilling = this.prefilling.filter((s) => !s.done);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { ContinuousBatcher, type BatcherOptions } from './batcher';
+export { ModelStepper, type ForwardModel } from './model-step';
+export { Sequence } from './sequence';

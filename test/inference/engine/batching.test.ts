@@ -1,0 +1,178 @@
+import { PreTrainedModel, type Tensor } from '@huggingface/transformers';
+import { TransformersBackend, type GenerationRequest } from '../../../inference/src/engine';
+import { seededRandom } from '../../../inference/src/engine/sampling';
+import { tempDir } from '../../helpers/temp-dir';
+import { collect, TINY_MODEL, textRequest, type Generation } from '../../helpers/engine';
+
+jest.setTimeout(300_000);
+
+/** Short chunks, so prompts of a few dozen tokens are read in several passes between steps. */
+const BATCHING = { maxBatch: 8, kvCacheBytes: 64 * 1024 * 1024, prefillChunkTokens: 16 };
+const WORDS = 'the a river stone of light under red old city song wind over and bright sea'.split(
+  ' ',
+);
+
+let backend: TransformersBackend;
+beforeAll(async () => {
+  backend = await TransformersBackend.load({
+    model: TINY_MODEL,
+    device: 'cpu',
+    dtype: 'fp32',
+    hub: { endpoint: 'http://127.0.0.1:9', cacheDir: tempDir('cache'), offline: true },
+    batching: BATCHING,
+  });
+});
+afterAll(() => backend.dispose());
+
+/** A mix member: the request, when it arrives, and (for some) after how many deltas it is aborted. */
+interface Member {
+  request: GenerationRequest;
+  delayMs: number;
+  abortAfterDeltas?: number;
+}
+
+function randomMix(random: () => number, size: number): Member[] {
+  const pick = (n: number) => Math.floor(random() * n);
+  return Array.from({ length: size }, () => {
+    const words = Array.from({ length: 1 + pick(60) }, () => WORDS[pick(WORDS.length)]);
+    return {
+      request: textRequest(words.join(' '), { maxNewTokens: 1 + pick(40) }),
+      delayMs: pick(4) === 0 ? 0 : pick(120),
+      abortAfterDeltas: pick(5) === 0 ? 1 + pick(8) : undefined,
+    };
+  });
+}
+
+/** Runs one request, aborting it after `abortAfterDeltas` deltas if given. */
+async function run(request: GenerationRequest, abortAfterDeltas?: number): Promise<Generation> {
+  const controller = new AbortController();
+  const prepared = backend.prepare({ ...request, signal: controller.signal });
+  let deltas = 0;
+  return collect(
+    (async function* () {
+      for await (const event of backend.generate(prepared)) {
+        if (event.type === 'text' && ++deltas === abortAfterDeltas) controller.abort();
+        yield event;
+      }
+    })(),
+  );
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Everything the solo run's result says, for a stop picked from its own text. */
+function withStopFromSolo(member: Member, solo: Generation, random: () => number): Member {
+  if (solo.text.length < 6 || random() < 0.6) return member;
+  const at = 2 + Math.floor(random() * (solo.text.length - 4));
+  return { ...member, request: { ...member.request, stop: [solo.text.slice(at, at + 2)] } };
+}
+
+describe('batched generations equal the same requests run alone', () => {
+  test('greedy: identical text, finish reason and usage over random mixes (prompt lengths, max_tokens, stops, aborts, arrival times)', async () => {
+    const random = seededRandom(2024);
+    let compared = 0;
+    let batchedPasses = 0;
+    const forward = jest.spyOn(PreTrainedModel.prototype, 'forward');
+    try {
+      for (let round = 0; round < 5; round++) {
+        let mix = randomMix(random, 8 + Math.floor(random() * 8));
+        const firstSolos: Generation[] = [];
+        for (const m of mix) firstSolos.push(await run(m.request));
+        mix = mix.map((m, i) => withStopFromSolo(m, firstSolos[i], random));
+        const solos: Generation[] = [];
+        for (const m of mix) solos.push(await run(m.request));
+        forward.mockClear();
+        const batched = await Promise.all(
+          mix.map(async (m) => {
+            await sleep(m.delayMs);
+            return run(m.request, m.abortAfterDeltas);
+          }),
+        );
+        batchedPasses += forward.mock.calls.filter(
+          ([inputs]) => (inputs as { input_ids: Tensor }).input_ids.dims[0] > 1,
+        ).length;
+        mix.forEach((m, i) => {
+          const [solo, got] = [solos[i], batched[i]];
+          if (m.abortAfterDeltas !== undefined && got.reason === 'abort') {
+            expect(solo.text.startsWith(got.text)).toBe(true);
+            expect(got.deltas.length).toBe(m.abortAfterDeltas);
+          } else {
+            expect({ text: got.text, reason: got.reason, usage: got.usage }).toEqual({
+              text: solo.text,
+              reason: solo.reason,
+              usage: solo.usage,
+            });
+            compared++;
+          }
+        });
+      }
+    } finally {
+      forward.mockRestore();
+    }
+    expect(compared).toBeGreaterThan(35);
+    // The mixes really ran together, not one after another.
+    expect(batchedPasses).toBeGreaterThan(50);
+  });
+
+  test('seeded sampling: the same seed gives the same text alone and in batches of different company', async () => {
+    const sampled = (text: string, seed: number) =>
+      textRequest(text, { temperature: 1, topP: 0.9, topK: 40, maxNewTokens: 20, seed });
+    const target = sampled('Once upon a time', 99);
+    const alone = await run(target);
+    for (const company of [1, 3, 7]) {
+      const others = Array.from({ length: company }, (_, i) =>
+        run(sampled(`${'other words '.repeat(i + 1)}here`, i)),
+      );
+      const [inBatch] = await Promise.all([run(target), ...others]);
+      expect(inBatch.text).toBe(alone.text);
+    }
+  });
+});
+
+describe('rows leave the batch', () => {
+  /** The batch size of each forward pass from now on. */
+  function recordBatchSizes(): { sizes: number[]; stop: () => void } {
+    const sizes: number[] = [];
+    const forward = PreTrainedModel.prototype.forward;
+    PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
+      sizes.push((inputs as { input_ids: Tensor }).input_ids.dims[0]);
+      return forward.call(this, inputs);
+    };
+    return { sizes, stop: () => void (PreTrainedModel.prototype.forward = forward) };
+  }
+
+  test.each(['abort', 'disconnect'] as const)(
+    'a %s frees its row at the next step; the others go on to their end',
+    async (how) => {
+      const recorder = recordBatchSizes();
+      try {
+        const long = (text: string) => textRequest(text, { maxNewTokens: 40 });
+        const controller = new AbortController();
+        let sizesAtLeave = -1;
+        const leaving = (async () => {
+          const prepared = backend.prepare({
+            ...long('the leaving one'),
+            signal: controller.signal,
+          });
+          let deltas = 0;
+          for await (const event of backend.generate(prepared)) {
+            if (event.type === 'text' && ++deltas === 5) {
+              sizesAtLeave = recorder.sizes.length;
+              if (how === 'abort') controller.abort();
+              else break; // the consumer stops reading, as a closed HTTP response does
+            }
+          }
+        })();
+        const stayers = [run(long('one of those who stay')), run(long('another who stays'))];
+        await leaving;
+        const results = await Promise.all(stayers);
+        expect(results.map((r) => r.usage.completionTokens)).toEqual([40, 40]);
+        expect(recorder.sizes[sizesAtLeave - 1]).toBe(3);
+        expect(recorder.sizes[sizesAtLeave]).toBe(2);
+        expect(backend.status()).toMatchObject({ batchSize: 0, kvCacheUsage: 0 });
+      } finally {
+        recorder.stop();
+      }
+    },
+  );
+});
