@@ -1,18 +1,4 @@
-/** @type {import('jest').Config} */
-const base = {
-  testEnvironment: '<rootDir>/test/helpers/node-environment.js',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
-  },
-  // transformers.js, json-schema-ref-parser, eventsource-parser, content-disposition
-  // (@fastify/static) and cookie (Fastify's inject) ship ESM; let swc compile what jest must load.
-  transformIgnorePatterns: [
-    '/node_modules/(?!(@huggingface|@apidevtools|eventsource-parser|content-disposition|cookie)/)',
-  ],
-  testTimeout: 60000,
-};
+const base = require('./test/jest.base.js');
 
 /**
  * The server's API suites, which every engine must pass: the default project runs them on the
