@@ -105,7 +105,9 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
 
         const namespace = objects.find((o) => o.object.kind === 'Namespace');
         assert.ok(namespace, 'the render has a Namespace');
-        // A dry run creates nothing, so the namespace the other objects go into is created for real.
+        // A dry run creates nothing, so the namespace the other objects go into is created for real,
+        // and so are the add-ons' namespaces that some objects go into (the dashboard and the alert
+        // rules go to Prometheus's), which the add-ons' charts create on a real cluster.
         await kube.kubectl([
           'apply',
           '--server-side',
@@ -113,6 +115,12 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
           '-f',
           path.join(dir, namespace.file),
         ]);
+        const addonNamespaces = [
+          ...new Set(
+            objects.map((o) => o.object.metadata.namespace).filter((n) => n !== undefined),
+          ),
+        ].filter((n) => n !== namespace.object.metadata.name);
+        for (const name of addonNamespaces) await kube.kubectl(['create', 'namespace', name]);
         try {
           const checked = objects.filter((o) => o !== namespace && !(o.object.kind in NO_CRD));
           const args = [
@@ -143,6 +151,7 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
             'delete',
             'namespace',
             namespace.object.metadata.name,
+            ...addonNamespaces,
             '--wait=true',
             '--timeout=120s',
           ]);

@@ -7,7 +7,7 @@
 #                               of fake nodes) and etcd: one module (test/e2e/toolchain/kubernetes),
 #                               so one set of dependency versions and shared compilation
 #   ../crds/  the CustomResourceDefinitions of the add-on kinds the manifests use (KEDA ScaledObject,
-#             prometheus-operator ServiceMonitor), from those projects' Go modules, so the API
+#             prometheus-operator ServiceMonitor and PrometheusRule), from those projects' Go modules, so the API
 #             server can validate those objects too
 # into $LLM_DEPLOY_CACHE/toolchain/<versions>/bin (default ~/.cache/llm-deploy). The Go module and
 # build caches it uses live in $LLM_DEPLOY_CACHE/toolchain/go-{mod,build}, so `rm -rf` of that one
@@ -37,7 +37,8 @@ KUBE_COMMANDS=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-c
 # The add-on CRDs at the versions the pinned charts install (infra/components/cluster-addons/
 # charts.ts: keda 2.17.0; kube-prometheus-stack 70.4.2 ships prometheus-operator v0.81.0).
 CRD_MODULES=("github.com/kedacore/keda/v2@v2.17.0 config/crd/bases/keda.sh_scaledobjects.yaml"
-  "github.com/prometheus-operator/prometheus-operator@v0.81.0 example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml")
+  "github.com/prometheus-operator/prometheus-operator@v0.81.0 example/prometheus-operator-crd/monitoring.coreos.com_servicemonitors.yaml"
+  "github.com/prometheus-operator/prometheus-operator@v0.81.0 example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml")
 
 die() {
   echo "toolchain: $*" >&2
