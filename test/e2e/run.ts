@@ -9,6 +9,7 @@ import { setUp, tearDown } from './support/context';
 import './stacks.e2e';
 import './examples.e2e';
 import './render.e2e';
+import './aliases.e2e';
 
 before(() => {
   setUp();

@@ -20,18 +20,24 @@ import { REPO_ROOT, type PulumiSandbox } from './toolchain';
 const INFRA_DIR = path.join(REPO_ROOT, 'infra') + path.sep;
 
 /**
- * The program `pulumi up` runs for Pulumi.yaml's `main`. Modules under infra/ are dropped from
- * the require cache first, so each operation runs the program from the top as the CLI would;
- * @pulumi/pulumi itself stays loaded (the Automation API serves the program through it).
+ * The program `pulumi up` runs for Pulumi.yaml's `main`, from an infra/ folder (this checkout's,
+ * or an older commit's). Its modules are dropped from the require cache first, so each operation
+ * runs the program from the top as the CLI would; @pulumi/pulumi itself stays loaded (the
+ * Automation API serves the program through it).
  */
-export async function realProgram(): Promise<Record<string, unknown>> {
-  for (const id of Object.keys(require.cache)) {
-    if (id.startsWith(INFRA_DIR)) delete require.cache[id];
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const program = require(path.join(INFRA_DIR, 'index.ts')) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(program).filter(([, v]) => v !== undefined));
+export function programFrom(infraDir: string): () => Promise<Record<string, unknown>> {
+  const prefix = path.resolve(infraDir) + path.sep;
+  return async () => {
+    for (const id of Object.keys(require.cache)) {
+      if (id.startsWith(prefix)) delete require.cache[id];
+    }
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const program = require(path.join(prefix, 'index.ts')) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(program).filter(([, v]) => v !== undefined));
+  };
 }
+
+export const realProgram = programFrom(INFRA_DIR);
 
 export interface StackFile {
   config: Record<string, unknown>;
@@ -42,6 +48,13 @@ export function readStackFile(file: string): StackFile {
   return { config: { ...document.config } };
 }
 
+export interface OpenOptions {
+  /** The inline program (default: this checkout's infra/). */
+  program?: () => Promise<Record<string, unknown>>;
+  /** The project file the workspace gets (default: this checkout's Pulumi.yaml). */
+  projectFile?: string;
+}
+
 /** Writes the project file and the stack file into a workspace folder and opens the stack. */
 export async function openStack(
   sandbox: PulumiSandbox,
@@ -49,17 +62,18 @@ export async function openStack(
   stackName: string,
   stackFile: StackFile,
   secrets: ConfigMap,
+  { program = realProgram, projectFile = path.join(REPO_ROOT, 'Pulumi.yaml') }: OpenOptions = {},
 ): Promise<Stack> {
   const workDir = path.join(sandbox.dir, `workspace-${stackName}`);
   fs.mkdirSync(workDir, { recursive: true });
   // The project file as it is, less `main`: the inline program stands in for it (the CLI would
   // otherwise look for infra/index.ts in this folder).
-  const project = fs.readFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), 'utf8');
+  const project = fs.readFileSync(projectFile, 'utf8');
   fs.writeFileSync(path.join(workDir, 'Pulumi.yaml'), project.replace(/^main: .*\n/m, ''));
   fs.writeFileSync(path.join(workDir, `Pulumi.${stackName}.yaml`), stringify(stackFile));
   const pulumiCommand = await PulumiCommand.get({ root: path.dirname(bin) });
   const stack = await LocalWorkspace.createOrSelectStack(
-    { stackName, projectName: 'llm-deploy', program: realProgram },
+    { stackName, projectName: 'llm-deploy', program },
     { workDir, pulumiCommand, envVars: sandbox.env },
   );
   await stack.setAllConfig(secrets);
