@@ -127,7 +127,20 @@ function exampleSuite(fileName: string, stackFile: StackFile, config: StackConfi
     it('up creates it and the Deployment becomes Available', { timeout: 10 * MINUTE }, async () => {
       const up = await (await open()).up();
       report['resources created'] = String(up.summary.resourceChanges?.create ?? 0);
-      assert.ok(isAvailable(await kube().get('deployment', name, namespace)));
+      // Under an HPA the Deployment leaves replicas to it: the up finishes once the first pod is
+      // ready, then the HPA (on its next sync) scales it to minReplicas.
+      const { minReplicas } = config.service.scaling;
+      await kube().kubectl([
+        'wait',
+        `--for=jsonpath={.status.readyReplicas}=${minReplicas}`,
+        `deployment/${name}`,
+        '-n',
+        namespace,
+        '--timeout=120s',
+      ]);
+      const deployment = await kube().get('deployment', name, namespace);
+      assert.ok(isAvailable(deployment));
+      assert.equal(deployment.status?.readyReplicas, minReplicas);
       const pods = await kube().list('pods', ['-n', namespace]);
       report['pods'] = pods
         .map((p) => `${p.metadata.name} -> ${p.spec?.nodeName as string}`)
