@@ -11,7 +11,7 @@ import { gcpGpuScheduling } from '../../../infra/platforms/gcp/scheduling';
 import { onPremGpuScheduling } from '../../../infra/platforms/onprem';
 
 function strategyOf(gpus: number, gpu: InferenceSpec['gpu']) {
-  const config = parseStackConfig({ gpusPerReplica: String(gpus) });
+  const config = parseStackConfig({ gpusPerReplica: String(gpus), autoscaler: 'hpa' });
   const spec: InferenceSpec = {
     service: config.service,
     image: 'r/x@sha256:' + '1'.repeat(64),
@@ -24,7 +24,11 @@ function strategyOf(gpus: number, gpu: InferenceSpec['gpu']) {
 
 const onPrem = onPremGpuScheduling(
   parseStackConfig(
-    { target: 'onprem', onprem: '{"registry":{"server":"r.internal","username":"u"}}' },
+    {
+      target: 'onprem',
+      autoscaler: 'hpa',
+      onprem: '{"registry":{"server":"r.internal","username":"u"}}',
+    },
     'render',
   ).onprem!,
 );
