@@ -27,8 +27,7 @@ export function toDeployment(spec: InferenceSpec): IDeployment & { metadata: Obj
     spec: {
       ...replicas,
       selector: { matchLabels: selectorLabels(service.name) },
-      // Never drop below the serving count: a new pod must load its model before an old one goes.
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      strategy: toStrategy(spec),
       progressDeadlineSeconds: service.modelLoadSeconds + 120,
       revisionHistoryLimit: 5,
       template: {
@@ -70,6 +69,21 @@ export function toDeployment(spec: InferenceSpec): IDeployment & { metadata: Obj
         },
       },
     },
+  };
+}
+
+/**
+ * Never drop below the serving count where the cluster has room for one more pod: a new pod must
+ * load its model before an old one goes. A GPU pod on fixed GPU capacity has no such room (the
+ * extra pod would stay Pending and the rollout never end), so there one pod is replaced at a time.
+ */
+export function toStrategy(spec: InferenceSpec): NonNullable<IDeployment['spec']>['strategy'] {
+  const fixedGpus = spec.service.resources.gpus > 0 && !spec.gpu.gpuNodesAutoscale;
+  return {
+    type: 'RollingUpdate',
+    rollingUpdate: fixedGpus
+      ? { maxSurge: 0, maxUnavailable: 1 }
+      : { maxSurge: 1, maxUnavailable: 0 },
   };
 }
 

@@ -14,4 +14,11 @@ export interface GpuScheduling {
   nodeSelector: Record<string, string>;
   /** Taints GPU nodes carry; GPU pods get matching tolerations, CPU pods none. */
   taints: GpuTaint[];
+  /**
+   * GPU nodes are added when a GPU pod has nowhere to run (aws and gcp node groups under an
+   * autoscaler), so a rollout can start a new GPU pod before stopping an old one. Without it (an
+   * on-prem cluster's fixed GPUs, typically all in use) GPU pods are replaced one at a time.
+   * @default false
+   */
+  gpuNodesAutoscale?: boolean;
 }

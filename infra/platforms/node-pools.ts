@@ -17,5 +17,7 @@ export function poolGpuScheduling(extraSelector: Record<string, string> = {}): G
     resourceName: GPU_RESOURCE,
     nodeSelector: { [POOL_LABEL]: 'gpu', ...extraSelector },
     taints: [{ ...GPU_TAINT }],
+    // The GPU node group scales (from zero) with its pending pods.
+    gpuNodesAutoscale: true,
   };
 }

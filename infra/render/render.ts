@@ -91,7 +91,7 @@ function toFiles(objects: KubeObject[], spec: InferenceSpec): RenderedFiles {
   const files: RenderedFiles = new Map();
   objects.forEach((object, i) => {
     const name = `${String(i + 1).padStart(2, '0')}-${object.kind.toLowerCase()}-${object.metadata.name}.yaml`;
-    files.set(name, stringify(object, { lineWidth: 0 }));
+    files.set(name, toYaml(object));
   });
   const secrets = secretReferences(spec)
     .map(
@@ -107,8 +107,16 @@ function toFiles(objects: KubeObject[], spec: InferenceSpec): RenderedFiles {
     kind: 'Kustomization',
     resources: [...files.keys()],
   };
-  files.set('kustomization.yaml', header + stringify(kustomization, { lineWidth: 0 }));
+  files.set('kustomization.yaml', header + toYaml(kustomization));
   return files;
+}
+
+/**
+ * YAML as Kubernetes tools read it: their parsers follow YAML 1.1, where `off`, `on`, `yes` and
+ * `no` are booleans, so strings like those are quoted.
+ */
+function toYaml(value: unknown): string {
+  return stringify(value, { lineWidth: 0, version: '1.1' });
 }
 
 const OWNED_FILE = /^(\d\d-[a-z]+-[a-z0-9-]+\.yaml|kustomization\.yaml)$/;

@@ -257,18 +257,30 @@ describe('defaults and the schema', () => {
     const expected = Object.fromEntries(
       Object.entries(CONFIG_KEYS).map(([key, spec]) => {
         const s = spec as { type: string; default?: unknown; secret?: true; description: string };
+        // Secret keys: an empty default and no type (the CLI's rules; see the next test).
         return [
           key,
-          {
-            type: s.type,
-            ...(s.default !== undefined ? { default: s.default } : {}),
-            ...(s.secret ? { secret: true } : {}),
-            description: s.description,
-          },
+          s.secret
+            ? { secret: true, default: '', description: s.description }
+            : {
+                type: s.type,
+                ...(s.default !== undefined ? { default: s.default } : {}),
+                description: s.description,
+              },
         ];
       }),
     );
     expect(project.config).toEqual(expected);
+  });
+
+  test('Pulumi.yaml leaves every key optional, as the Pulumi CLI reads it', () => {
+    // The CLI refuses `pulumi up` of a stack that does not set a key declared without a default
+    // ("Stack 'dev' is missing configuration value 'hfToken'"), and rejects the default of a
+    // typed secret key as not encrypted ("must be encrypted as it's secret"). Found by the e2e test.
+    const project = parse(fs.readFileSync(path.join(REPO_ROOT, 'Pulumi.yaml'), 'utf8'));
+    const specs = Object.entries(project.config as Record<string, Record<string, unknown>>);
+    expect(specs.filter(([, s]) => s.default === undefined).map(([k]) => k)).toEqual([]);
+    expect(specs.filter(([, s]) => s.secret && s.type !== undefined).map(([k]) => k)).toEqual([]);
   });
 
   test('the README documents every key', () => {
