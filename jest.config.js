@@ -16,7 +16,7 @@ const ENGINE_SUITES = [
 ].map((suite) => `<rootDir>/test/${suite}.test.ts`);
 
 /** Engines besides ONNX that ENGINE_SUITES run on (names as in test/helpers/engines.ts). */
-const OTHER_ENGINES = ['upstream', 'llamacpp'];
+const OTHER_ENGINES = ['upstream', 'llamacpp', 'upstream-llamacpp'];
 
 /** A jest project that runs ENGINE_SUITES with TEST_ENGINE=engine. */
 function engineProject(engine) {

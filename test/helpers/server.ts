@@ -34,9 +34,11 @@ export async function startTestServer(env: ConfigEnv = {}): Promise<RunningServe
     throw new Error(`test server failed to start: ${server.lifecycle.setup.logs}`);
   }
   const running = server.lifecycle.scheduler?.backend.info.engine;
-  if (!env.ENGINE && !env.MODEL && running !== engine.engine) {
+  if (!env.ENGINE && !env.MODEL && running !== engine.serverEngine) {
     await server.close();
-    throw new Error(`test server runs the ${running} engine, not ${engine.engine} (TEST_ENGINE)`);
+    throw new Error(
+      `test server runs the ${running} engine, not ${engine.serverEngine} (TEST_ENGINE=${engine.engine})`,
+    );
   }
   return server;
 }

@@ -138,6 +138,11 @@ export class LlamaCppBackend implements Backend {
     }
   }
 
+  /** POST /tokenize: so a gateway in front of this server counts prompts before it runs them. */
+  tokenize(prompt: Prompt): number[] {
+    return this.encode(prompt);
+  }
+
   status(): BackendStatus {
     const { context } = this.loaded;
     return {

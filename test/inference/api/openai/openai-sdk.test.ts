@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import type { RunningServer } from '../../../../inference/src/server';
-import { testEngine } from '../../../helpers/engines';
+import { serverEngine } from '../../../helpers/engines';
 import { startTestServer } from '../../../helpers/server';
 
 let server: RunningServer;
@@ -19,7 +19,7 @@ test('lists the served model, with its engine and context length', async () => {
   expect(models.data.map((m) => m.id)).toEqual([model]);
   expect(models.data[0]).toMatchObject({
     max_model_len: 512,
-    llm_deploy: { engine: testEngine(), device: 'cpu', dtype: 'fp32' },
+    llm_deploy: { engine: serverEngine(), device: 'cpu', dtype: 'fp32' },
   });
 });
 
