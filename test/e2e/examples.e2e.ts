@@ -17,6 +17,7 @@ import { REPO_ROOT } from './support/toolchain';
 
 const EXAMPLES = path.join(REPO_ROOT, 'examples', 'stacks');
 const MINUTE = 60_000;
+const VLLM_IMAGE = `vllm/vllm-openai:v0.12.0@sha256:${'c'.repeat(64)}`;
 const EXAMPLE_SECRETS = {
   'llm-deploy:apiKeys': 'example-key',
   'llm-deploy:registryPassword': 'example-registry-password',
@@ -57,8 +58,11 @@ const examples = fs
   .sort()
   .map((file) => {
     const stackFile = readStackFile(path.join(EXAMPLES, file));
-    // The secrets each example's header says to set (their presence is what config checks).
-    const withSecrets = { ...stackFile.config, ...EXAMPLE_SECRETS };
+    // The secrets each example's header says to set (their presence is what config checks), and
+    // aws-vllm's engine image, which its header asks for first.
+    const withSecrets: Record<string, unknown> = { ...stackFile.config, ...EXAMPLE_SECRETS };
+    const vllm = withSecrets['llm-deploy:vllm'] as Record<string, unknown> | undefined;
+    if (vllm) withSecrets['llm-deploy:vllm'] = { ...vllm, image: VLLM_IMAGE };
     const config = parseStackConfig(projectKeys(withSecrets), 'render');
     return { file, stackFile, config, why: whyNotLocal(config) };
   });

@@ -22,10 +22,13 @@ const NO_CRD: Record<string, string> = {
   HTTPScaledObject: 'github.com/kedacore/http-add-on@v0.10.0 is not served by the Go proxy',
 };
 
+/** The on-prem examples, and aws-vllm's workload (runtime vllm: the engine container beside ours). */
 const onPremExamples = fs
   .readdirSync(EXAMPLES)
-  .filter((f) => /^Pulumi\.onprem.*\.yaml$/.test(f))
+  .filter((f) => /^Pulumi\.(onprem.*|aws-vllm)\.yaml$/.test(f))
   .sort();
+/** What a user sets first in aws-vllm (its header says how to read the digest of a release). */
+const VLLM_IMAGE = `vllm/vllm-openai:v0.12.0@sha256:${'c'.repeat(64)}`;
 
 describe('rendered manifests on the real API server', { concurrency: false }, () => {
   let out: string;
@@ -73,6 +76,8 @@ describe('rendered manifests on the real API server', { concurrency: false }, ()
         for (const key of ['apiKeys', 'hfToken', 'registryPassword']) {
           document.config[`llm-deploy:${key}`] = { secure: `v1:AAAAciphertextOf${key}` };
         }
+        const vllm = document.config['llm-deploy:vllm'] as Record<string, unknown> | undefined;
+        if (vllm) vllm.image = VLLM_IMAGE;
         fs.writeFileSync(stackFile, stringify(document));
         execFileSync(
           process.execPath,
