@@ -18,6 +18,7 @@ import {
 const stack = installMocks('lib');
 const provider = new k8s.Provider('cluster', { kubeconfig: 'apiVersion: v1' });
 const IMAGE = `registry.example.com/llm@sha256:${'a'.repeat(64)}`;
+const VLLM_IMAGE = `vllm/vllm-openai:v0.12.0@sha256:${'c'.repeat(64)}`;
 const late = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 5));
 
 function objectOf(kind: string, endpoint: string): Loose {
@@ -57,6 +58,21 @@ beforeAll(async () => {
       ttftSloMilliseconds: 1500,
     },
   });
+  new LlmEndpoint('gguf', {
+    provider,
+    image: IMAGE,
+    scaling: { autoscaler: 'none' },
+    model: { id: 'Qwen/Qwen2.5-0.5B-Instruct-GGUF', engine: 'llamacpp', quant: 'Q4_K_M' },
+  });
+  new LlmEndpoint('vllm', {
+    provider,
+    image: IMAGE,
+    scaling: { autoscaler: 'none' },
+    model: { id: 'tiiuae/falcon-rw-1b' },
+    resources: { gpus: 1 },
+    runtime: 'vllm',
+    vllm: { image: VLLM_IMAGE, maxModelLen: 2048 },
+  });
   await valueOf(inputs.endpoint);
   await settle();
 });
@@ -84,6 +100,37 @@ describe('LlmEndpoint', () => {
     });
     expect(objectOf('Ingress', 'inputs').spec.rules[0].host).toBe('llm.example.com');
     expect(await valueOf(inputs.openaiBaseUrl)).toBe('https://llm.example.com/v1');
+  });
+
+  test('the engine keys reach the server; runtime vllm puts vLLM beside it', () => {
+    const gguf = objectOf('Deployment', 'gguf').spec.template.spec.containers[0];
+    expect(gguf.env).toEqual(
+      expect.arrayContaining([
+        { name: 'ENGINE', value: 'llamacpp' },
+        { name: 'QUANT', value: 'Q4_K_M' },
+      ]),
+    );
+    const pod = objectOf('Deployment', 'vllm').spec.template.spec;
+    const engine = pod.containers.find((c: { name: string }) => c.name === 'vllm');
+    expect(engine.image).toBe(VLLM_IMAGE);
+    expect(engine.args).toEqual(expect.arrayContaining(['--max-model-len', '2048']));
+    expect(engine.resources.limits['nvidia.com/gpu']).toBe('1');
+    const gateway = pod.containers.find((c: { name: string }) => c.name !== 'vllm');
+    expect(gateway.env).toContainEqual({ name: 'ENGINE', value: 'openai-upstream' });
+  });
+
+  test('runtime vllm without a pinned vLLM image, or without a GPU, is refused', () => {
+    expect(
+      () =>
+        new LlmEndpoint('vllm-bad', {
+          provider,
+          image: IMAGE,
+          scaling: { autoscaler: 'none' },
+          model: { id: 'tiiuae/falcon-rw-1b' },
+          runtime: 'vllm',
+          vllm: { image: 'vllm/vllm-openai:latest' },
+        }),
+    ).toThrow(/runtime = .*needs vllm\.image pinned by digest[\s\S]*resources\.gpus = 0/);
   });
 
   test('plain args decide which objects exist', () => {
