@@ -140,8 +140,16 @@ function stackSuite(c: StackCase): void {
       const preview = new OperationLog();
       await s.preview({ onEvent: preview.onEvent });
       assert.deepEqual(
-        preview.changes().map((line) => line.split(' [')[0]),
+        preview.objectChanges().map((line) => line.split(' [')[0]),
         [`update kubernetes:apps/v1:Deployment ${c.name}-deployment`],
+      );
+      // The LlmEndpoint records the new args: an update, never a replace.
+      assert.deepEqual(
+        preview
+          .changes()
+          .filter((line) => !preview.objectChanges().includes(line))
+          .map((line) => line.split(' [')[0]),
+        [`update llm-deploy:llm-endpoint:LlmEndpoint ${c.name}`],
       );
       const up = new OperationLog();
       await s.up({ onEvent: up.onEvent });
@@ -154,7 +162,7 @@ function stackSuite(c: StackCase): void {
   );
 
   it(
-    `a maxReplicas change updates ${c.maxReplicasUpdates.join(', ') || 'no resource'}`,
+    `a maxReplicas change updates ${c.maxReplicasUpdates.join(', ') || 'no cluster object'}`,
     { timeout: 10 * MINUTE },
     async () => {
       const s = await open();
@@ -162,13 +170,16 @@ function stackSuite(c: StackCase): void {
       const preview = new OperationLog();
       await s.preview({ onEvent: preview.onEvent });
       assert.deepEqual(
-        preview.byOp('update').map((o) => o.type),
+        preview
+          .byOp('update')
+          .map((o) => o.type)
+          .filter((type) => type.startsWith('kubernetes:')),
         c.maxReplicasUpdates,
       );
       assert.deepEqual(
-        preview.changes().length,
+        preview.objectChanges().length,
         c.maxReplicasUpdates.length,
-        preview.changes().join('\n'),
+        preview.objectChanges().join('\n'),
       );
       await s.up();
       await s.preview({ expectNoChanges: true });

@@ -131,7 +131,18 @@ export class OperationLog {
   byOp(op: OpType): ResourceOp[] {
     return this.ops.filter((o) => o.op === op);
   }
+
+  /**
+   * changes() of the cluster's objects only. A component of ours (llm-deploy:*) keeps its args as
+   * its state, so a config change updates it too; that update touches nothing in the cluster.
+   */
+  objectChanges(): string[] {
+    return this.changes().filter((line) => !line.split(' ')[1].startsWith(COMPONENT_PACKAGE));
+  }
 }
+
+/** The type prefix of the project's own component resources (LlmEndpoint, the platforms). */
+const COMPONENT_PACKAGE = 'llm-deploy:';
 
 /** The file backend's checkpoint of a stack, as text. */
 export function stateFile(sandbox: PulumiSandbox, stackName: string): string {
