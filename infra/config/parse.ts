@@ -19,6 +19,7 @@ import { CONFIG_FIELD_NAMES, readServiceSettings } from './service';
 import {
   clusterIssuerProblems,
   kedaMetricSourceProblems,
+  PINNED_BY_DIGEST,
   publicEndpointProblems,
   SERVICE_BOUNDS,
   type AddonSettings,
@@ -33,7 +34,6 @@ const KNOWN_KEYS = [
   ...Object.values(SECTION_KEYS),
   ...Object.values(RUNTIME_SECTION_KEYS),
 ];
-const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /**
  * Strips the project namespace from `llm-deploy:key` entries and drops other namespaces

@@ -2,6 +2,7 @@ import { parseQuantity } from '../lib/quantity';
 import {
   DEFAULT_VLLM_MAX_CONCURRENT,
   MANAGED_VLLM_FLAGS,
+  PINNED_BY_DIGEST,
   type ServiceSettings,
   type VllmDtype,
   type VllmSettings,
@@ -19,7 +20,6 @@ const FIELDS = [
   'extraArgs',
 ] as const;
 const DTYPES: readonly VllmDtype[] = ['auto', 'half', 'float16', 'bfloat16', 'float', 'float32'];
-const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /** How to pin vLLM's published image; llm-deploy ships no digest it could not check. */
 const HOW_TO_PIN =

@@ -30,3 +30,6 @@ export function notOneOf(choices: readonly string[], text: string): Rule {
     fix: near ? `write it as ${JSON.stringify(near)}` : `pick one of ${choices.join(', ')}`,
   };
 }
+
+/** An image reference pinned by digest: `name@sha256:<64 hex digits>`. */
+export const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;

@@ -5,7 +5,8 @@ import {
   Tensor,
   env,
 } from '@huggingface/transformers';
-import { ModelLoadError, ValidationError } from '../errors';
+import { ModelLoadError } from '../errors';
+import { fitContext } from './context-window';
 import { configureHub, type HubOptions, type TransformersEnv } from '../models/hub';
 import { describeHubError } from '../models/hub-errors';
 import { checkLocalModelFolder, resolveModelSource } from '../models/source';
@@ -143,28 +144,7 @@ export class TransformersBackend implements Backend {
   }
 
   prepare(request: GenerationRequest): TokenizedRequest {
-    const promptIds = this.encode(request.prompt);
-    const limit = this.info.maxPositions;
-    if (promptIds.length === 0)
-      throw new ValidationError('the prompt is empty; send at least one character', 'prompt');
-    if (promptIds.length >= limit) {
-      throw new ValidationError(
-        `this model's context is ${limit} tokens and the prompt has ${promptIds.length}: shorten the prompt`,
-        'prompt',
-      );
-    }
-    const maxNewTokens = request.maxNewTokens ?? limit - promptIds.length;
-    if (promptIds.length + maxNewTokens > limit) {
-      throw new ValidationError(
-        `this model's context is ${limit} tokens; the prompt has ${promptIds.length} and max_new_tokens asks for ${maxNewTokens}: shorten the prompt or lower max_new_tokens`,
-        'max_tokens',
-      );
-    }
-    return {
-      request: { ...request, maxNewTokens },
-      promptIds,
-      promptTokens: promptIds.length,
-    };
+    return fitContext(request, this.encode(request.prompt), this.info.maxPositions);
   }
 
   async *generate(prepared: TokenizedRequest): AsyncIterable<GenerationEvent> {

@@ -18,6 +18,7 @@ import {
   notQuantity,
   notWholeNumber,
   outOfRange,
+  PINNED_BY_DIGEST,
   peerNamespaceProblems,
   publicEndpointProblems,
   requestWithinLimitProblems,
@@ -152,8 +153,6 @@ function quantityAndChoiceProblems(s: ServiceSettings): ServiceProblem[] {
       ),
   ];
 }
-
-const PINNED_BY_DIGEST = /^[^\s@]+@sha256:[0-9a-f]{64}$/;
 
 /** What runtime vllm needs (infra/config/vllm.ts checks the same for a stack). */
 function runtimeProblems(s: ServiceSettings): ServiceProblem[] {
