@@ -39,8 +39,16 @@ rm -f node_modules/node-llama-cpp/llama/gitRelease.bundle
 # dependency of the repository it is "devOptional", which npm ci --omit=dev still installs.
 rm -rf node_modules/typescript
 
-# Source maps and type declarations serve editors and debuggers, not a running server.
-find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.[cm]ts' \) -delete
+# transformers.js's sources, types and browser bundles (~9 MB): Node loads dist/transformers.node.*.
+tjs=node_modules/@huggingface/transformers
+rm -rf "$tjs/src" "$tjs/types"
+find "$tjs/dist" -type f ! -name 'transformers.node.cjs' ! -name 'transformers.node.mjs' -delete
+
+# What serves editors, debuggers and a package's own development, not a running server: source
+# maps, TypeScript sources and declarations (Node never strips types under node_modules), docs
+# and test suites.
+find node_modules -type f \( -name '*.map' -o -name '*.ts' -o -name '*.[cm]ts' -o -name '*.md' \) -delete
+find node_modules -type d \( -name test -o -name tests -o -name __tests__ \) -prune -exec rm -rf {} +
 
 node -e "require('@huggingface/transformers'); require('onnxruntime-node'); require('fastify')"
 # From a file, not node -e: node-llama-cpp tests its binary in a child forked with this

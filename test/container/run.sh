@@ -43,7 +43,12 @@ step "build docker/Dockerfile"
 }
 grep -E '^node_modules for' "$CONTAINER_TEST_DIR/build.log" || true
 size=$(podman image inspect --format '{{.Size}}' "$LLM_DEPLOY_TEST_IMAGE")
-echo "CPU image size without a model: $((size / 1000000)) MB ($size bytes; budget 350 MB)"
+budget_mb=350
+echo "CPU image size without a model: $((size / 1000000)) MB ($size bytes; budget $budget_mb MB)"
+[ "$size" -le $((budget_mb * 1000000)) ] || {
+  echo "the CPU image is over its $budget_mb MB budget: see what docker/prune-node-modules.sh keeps" >&2
+  exit 1
+}
 
 # The CUDA image's GPU runtime needs NVIDIA's base image, NuGet and a GPU, none of which is here;
 # its shared stages must at least build, and do so from the CPU build's cache.
