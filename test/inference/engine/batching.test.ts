@@ -129,17 +129,73 @@ describe('batched generations equal the same requests run alone', () => {
   });
 });
 
+/** The [rows, tokens] of each forward pass's input_ids from now on. */
+function recordPasses(): { shapes: number[][]; sizes: number[]; stop: () => void } {
+  const shapes: number[][] = [];
+  const forward = PreTrainedModel.prototype.forward;
+  PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
+    shapes.push([...(inputs as { input_ids: Tensor }).input_ids.dims]);
+    return forward.call(this, inputs);
+  };
+  return {
+    shapes,
+    get sizes() {
+      return shapes.map(([rows]) => rows);
+    },
+    stop: () => void (PreTrainedModel.prototype.forward = forward),
+  };
+}
+
+describe('prompts are read between decode steps', () => {
+  test('requests that arrive while none decodes are read in one pass and decode in step to their end', async () => {
+    const recorder = recordPasses();
+    try {
+      const prompts = Array.from({ length: 8 }, (_, i) => `${WORDS[i]} ${WORDS[i + 1]} bright sea`);
+      const results = await Promise.all(
+        prompts.map((p) => run(textRequest(p, { maxNewTokens: 12 }))),
+      );
+      const lengths = results.map((r) => r.usage.completionTokens);
+      expect(lengths).toEqual(new Array(8).fill(12));
+      // 8 prompts of 4 tokens: 32 tokens, above the 16-token chunk, and still one pass.
+      expect(recorder.shapes[0][0]).toBe(8);
+      expect(recorder.sizes).toEqual(new Array(12).fill(8));
+    } finally {
+      recorder.stop();
+    }
+  });
+
+  test('a long prompt that arrives while others decode is read in chunks, a decode step between two', async () => {
+    const recorder = recordPasses();
+    try {
+      const streams = [0, 1, 2].map((i) =>
+        run(textRequest(`${WORDS[i]} river`, { maxNewTokens: 40 })),
+      );
+      await sleep(50);
+      const long = run(
+        textRequest(WORDS.concat(WORDS, WORDS, WORDS).join(' '), { maxNewTokens: 2 }),
+      );
+      const results = await Promise.all([...streams, long]);
+      expect(results.slice(0, 3).map((r) => r.usage.completionTokens)).toEqual([40, 40, 40]);
+      const prompt = results[3].usage.promptTokens;
+      expect(prompt).toBeGreaterThan(3 * 16);
+      const chunks = recorder.shapes
+        .map(([rows, tokens], i) => ({ rows, tokens, i }))
+        .filter((s) => s.tokens > 1 && s.rows === 1);
+      expect(chunks.map((c) => c.tokens).reduce((a, b) => a + b, 0)).toBe(prompt);
+      expect(Math.max(...chunks.map((c) => c.tokens))).toBeLessThanOrEqual(16);
+      // Between two chunks the running streams took a step (a pass of 3 or more one-token rows).
+      for (const [a, b] of chunks.slice(1).map((c, k) => [chunks[k], c]))
+        expect(recorder.shapes.slice(a.i + 1, b.i).some(([rows, t]) => rows >= 3 && t === 1)).toBe(
+          true,
+        );
+    } finally {
+      recorder.stop();
+    }
+  });
+});
+
 describe('rows leave the batch', () => {
-  /** The batch size of each forward pass from now on. */
-  function recordBatchSizes(): { sizes: number[]; stop: () => void } {
-    const sizes: number[] = [];
-    const forward = PreTrainedModel.prototype.forward;
-    PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
-      sizes.push((inputs as { input_ids: Tensor }).input_ids.dims[0]);
-      return forward.call(this, inputs);
-    };
-    return { sizes, stop: () => void (PreTrainedModel.prototype.forward = forward) };
-  }
+  const recordBatchSizes = recordPasses;
 
   test.each(['abort', 'disconnect'] as const)(
     'a %s frees its row at the next step; the others go on to their end',

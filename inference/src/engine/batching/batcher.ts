@@ -106,14 +106,19 @@ export class ContinuousBatcher {
     return sequences.length * longest * this.bytesPerToken <= this.options.kvCacheBytes;
   }
 
-  /** Reads prompt chunks up to the token budget; true if any pass ran. */
+  /**
+   * Reads prompt chunks up to the token budget; true if any pass ran. While no stream decodes
+   * there is none to stall, so the budget does not apply: requests that arrive together are read
+   * in one pass and then decode in step (as a batched generate() does), none a step behind.
+   */
   private async prefill(): Promise<boolean> {
     let budget = this.options.prefillChunkTokens;
     let ran = false;
     while (this.prefilling.length > 0) {
-      const group = this.prefillGroup(budget, !ran);
+      const idle = this.running.length === 0;
+      const group = this.prefillGroup(idle ? Infinity : budget, !ran || idle);
       if (group.length === 0) break;
-      budget -= group.length * this.chunkLength(group[0]);
+      if (!idle) budget -= group.length * this.chunkLength(group[0]);
       await this.prefillChunk(group);
       ran = true;
       this.settle();
