@@ -4,6 +4,7 @@ import type {
   SequenceEvaluateOptions,
   Token,
 } from 'node-llama-cpp';
+import { EventChannel } from '../batching/event-channel';
 import { IncrementalDetokenizer, type TokenDecoder } from '../detokenizer';
 import { randomSeed } from '../sampling';
 import { StopSequenceMatcher } from '../stop-sequences';
@@ -55,8 +56,29 @@ function samplerOptions(g: SequenceGeneration, history: Token[]): SequenceEvalua
  * streams the tokens llama.cpp samples, with the same text rules as the ONNX engine's decode loop:
  * UTF-8-safe deltas, stop sequences held back and never emitted, an abort seen before each next
  * token, the end-of-generation token counted but not shown.
+ *
+ * The sequence asks for its next token as soon as it has one, not when the consumer reads it:
+ * node-llama-cpp decodes together the sequences that ask within one event-loop cycle, so a
+ * sequence that waited on its HTTP client would miss its batch and decode alone.
  */
 export async function* generateOnSequence(g: SequenceGeneration): AsyncGenerator<GenerationEvent> {
+  const events = new EventChannel<GenerationEvent>();
+  const consumer = { gone: false };
+  // A failure reaches the consumer's iteration, after the events before it.
+  const producing = produce(g, events, consumer).catch((error: unknown) => events.fail(error));
+  try {
+    yield* events;
+  } finally {
+    consumer.gone = true;
+    await producing;
+  }
+}
+
+async function produce(
+  g: SequenceGeneration,
+  events: EventChannel<GenerationEvent>,
+  consumer: { gone: boolean },
+): Promise<void> {
   const { model, request } = g;
   const history = [...g.promptIds] as Token[];
   const detokenizer = new IncrementalDetokenizer(g.decoder);
@@ -70,7 +92,7 @@ export async function* generateOnSequence(g: SequenceGeneration): AsyncGenerator
   let stopSequenceFound = false;
   try {
     while (completionTokens < request.maxNewTokens) {
-      if (request.signal?.aborted) {
+      if (consumer.gone || request.signal?.aborted) {
         reason = 'abort';
         break;
       }
@@ -87,7 +109,7 @@ export async function* generateOnSequence(g: SequenceGeneration): AsyncGenerator
       }
       history.push(token);
       const { emit, stopped } = stops.push(detokenizer.push(token));
-      if (emit) yield { type: 'text', text: emit };
+      if (emit) events.push({ type: 'text', text: emit });
       if (stopped) {
         reason = 'stop';
         stopSequenceFound = true;
@@ -98,15 +120,16 @@ export async function* generateOnSequence(g: SequenceGeneration): AsyncGenerator
       const tail = stops.push(detokenizer.flush());
       if (tail.stopped && reason === 'length') reason = 'stop';
       const rest = tail.stopped ? tail.emit : tail.emit + stops.flush();
-      if (rest) yield { type: 'text', text: rest };
+      if (rest) events.push({ type: 'text', text: rest });
     }
   } finally {
     // Ends node-llama-cpp's evaluation (and its sampler) before the sequence is lent again.
     await tokens.return();
   }
-  yield {
+  events.push({
     type: 'finish',
     reason,
     usage: { promptTokens: g.promptIds.length, completionTokens },
-  };
+  });
+  events.close();
 }

@@ -7,6 +7,7 @@ import {
   LlamaCppBackend,
   type LlamaCppLoadOptions,
 } from '../../../../inference/src/engine/llamacpp';
+import { importEsm } from '../../../../inference/src/engine/llamacpp/esm-import';
 import { ValidationError } from '../../../../inference/src/errors';
 import { TINY_GGUF, TINY_MODEL } from '../../../helpers/model-paths';
 
@@ -29,6 +30,8 @@ const GREEDY = {
   stop: [],
 };
 const text = (t: string): GenerationRequest => ({ prompt: { kind: 'text', text: t }, ...GREEDY });
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 let backend: LlamaCppBackend;
 beforeAll(async () => {
@@ -157,6 +160,38 @@ test('an abort ends the generation within one token, reason abort', async () => 
   expect(result.reason).toBe('abort');
   expect(textsAfterAbort).toBeLessThanOrEqual(1);
   expect(result.usage.completionTokens).toBeLessThanOrEqual(3);
+});
+
+/**
+ * node-llama-cpp decodes together the sequences that ask for a token in the same event-loop
+ * cycle; a sequence that waited on its reader (an HTTP client) would miss the batch.
+ */
+test('a sequence keeps decoding while its reader is slow, so it stays in the batch', async () => {
+  const lib = await importEsm<typeof import('node-llama-cpp')>('node-llama-cpp');
+  const evaluate = lib.LlamaContextSequence.prototype.evaluate;
+  let tokens = 0;
+  lib.LlamaContextSequence.prototype.evaluate = async function* (...args) {
+    for await (const token of evaluate.apply(this, args)) {
+      tokens++;
+      yield token;
+    }
+  };
+  try {
+    const events = backend.generate(
+      backend.prepare({ ...text('The quick brown fox'), maxNewTokens: 12 }),
+    );
+    const iterator = events[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toMatchObject({ type: 'text' });
+    // The reader stops reading; the tokens keep coming.
+    for (let waited = 0; tokens < 12 && waited < 10_000; waited += 10) await sleep(10);
+    expect(tokens).toBe(12);
+    let last: GenerationEvent | undefined;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      last = next.value;
+    expect(last).toMatchObject({ type: 'finish', usage: { completionTokens: 12 } });
+  } finally {
+    lib.LlamaContextSequence.prototype.evaluate = evaluate;
+  }
 });
 
 /**
