@@ -2,7 +2,7 @@ import { IncrementalDetokenizer, type TokenDecoder } from '../detokenizer';
 import { randomSeed, TokenSampler } from '../sampling';
 import { StopSequenceMatcher } from '../stop-sequences';
 import type { FinishReason, GenerationEvent, TokenizedRequest } from '../types';
-import { EventChannel } from './event-channel';
+import { EventChannel } from '../event-channel';
 import type { CacheSlice } from './kv-layout';
 
 /**

@@ -4,7 +4,7 @@ import type {
   SequenceEvaluateOptions,
   Token,
 } from 'node-llama-cpp';
-import { EventChannel } from '../batching/event-channel';
+import { EventChannel } from '../event-channel';
 import { IncrementalDetokenizer, type TokenDecoder } from '../detokenizer';
 import { randomSeed } from '../sampling';
 import { StopSequenceMatcher } from '../stop-sequences';

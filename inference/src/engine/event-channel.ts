@@ -1,6 +1,7 @@
 /**
- * Events the batch loop pushes for one generation and its consumer pulls. Unbounded: events are
- * small, and the loop must never wait on a slow client while other rows are decoding.
+ * Events an engine pushes for one generation and its consumer pulls (the ONNX batch loop, a
+ * llama.cpp sequence). Unbounded: events are small, and decoding must never wait on a slow client
+ * while other rows are decoding.
  */
 export class EventChannel<T> implements AsyncIterable<T> {
   private readonly items: T[] = [];
