@@ -34,6 +34,7 @@ export class ContinuousBatcher {
   private looping = false;
   private idle: Promise<void> = Promise.resolve();
   private bytesPerToken = 0;
+  private turnedDuringPass = false;
 
   constructor(
     private readonly stepper: ModelStepper,
@@ -71,11 +72,11 @@ export class ContinuousBatcher {
     try {
       while (this.waiting.length + this.prefilling.length + this.running.length > 0) {
         this.settle();
-        if (await this.prefill()) await nextTurn();
+        if (await this.prefill()) await this.afterPass();
         this.settle();
         if (this.running.length > 0) {
           await this.decode();
-          await nextTurn();
+          await this.afterPass();
         }
       }
     } finally {
@@ -193,10 +194,24 @@ export class ContinuousBatcher {
   }
 
   /** One forward pass; if it fails, the generations in it fail and the others go on. */
+  /**
+   * Lets the consumers take the pass's tokens (an abort they raise is seen before the next pass is
+   * composed) and the event loop turn (sockets, timers: a client that went away, a new request).
+   * ONNX Runtime's node binding turns the loop itself before each run; a second turn per step
+   * costs more than a millisecond per token (V8's GC tasks run in it), so the loop is turned here
+   * only when the pass did not.
+   */
+  private async afterPass(): Promise<void> {
+    if (this.turnedDuringPass) await new Promise<void>((done) => process.nextTick(done));
+    else await nextTurn();
+  }
+
   private async step(
     sequences: Sequence[],
     pass: () => Promise<StepResult>,
   ): Promise<StepResult | undefined> {
+    this.turnedDuringPass = false;
+    setImmediate(() => (this.turnedDuringPass = true));
     try {
       const result = await pass();
       this.bytesPerToken ||= bytesPerCachedToken(result.present);
