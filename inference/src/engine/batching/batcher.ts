@@ -193,19 +193,19 @@ export class ContinuousBatcher {
     return composeCache(sequences.map((s) => ({ slice: s.cache!, length: s.cached })));
   }
 
-  /** One forward pass; if it fails, the generations in it fail and the others go on. */
   /**
    * Lets the consumers take the pass's tokens (an abort they raise is seen before the next pass is
    * composed) and the event loop turn (sockets, timers: a client that went away, a new request).
    * ONNX Runtime's node binding turns the loop itself before each run; a second turn per step
-   * costs more than a millisecond per token (V8's GC tasks run in it), so the loop is turned here
-   * only when the pass did not.
+   * doubled the time between passes (GC work runs in it: mean 2.3 against 0.6 ms for generate()),
+   * so the loop is turned here only when the pass did not.
    */
   private async afterPass(): Promise<void> {
     if (this.turnedDuringPass) await new Promise<void>((done) => process.nextTick(done));
     else await nextTurn();
   }
 
+  /** One forward pass; if it fails, the generations in it fail and the others go on. */
   private async step(
     sequences: Sequence[],
     pass: () => Promise<StepResult>,

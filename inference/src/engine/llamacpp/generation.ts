@@ -4,8 +4,8 @@ import type {
   SequenceEvaluateOptions,
   Token,
 } from 'node-llama-cpp';
-import { EventChannel } from '../event-channel';
 import { IncrementalDetokenizer, type TokenDecoder } from '../detokenizer';
+import { EventChannel } from '../event-channel';
 import { randomSeed } from '../sampling';
 import { StopSequenceMatcher } from '../stop-sequences';
 import type { FinishReason, GenerationEvent, PreparedRequest } from '../types';
