@@ -18,7 +18,6 @@
  *
  *   npm run bench -- --mode llamacpp --gguf-types f32,f16,q8_0 --streams 1,8 --threads 1
  */
-import { spawn } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -26,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { measureCopyBandwidth } from './bench/bandwidth';
 import { benchLlamaCpp, formatLlamaTable, LLAMA_TYPES } from './bench/llamacpp';
 import { benchServerMode, formatServerTable } from './bench/server-mode';
+import { runJsonWorker } from './bench/json-worker';
 import { formatTable, summarisePreset, type PresetSummary } from './bench/report';
 import type { WorkerResult, WorkerTask } from './bench/worker';
 import { PRESETS, writeGpt2Model } from './model-builder';
@@ -139,19 +139,7 @@ function weightBytes(dir: string): number {
 }
 
 function runWorker(task: WorkerTask): Promise<WorkerResult> {
-  const worker = join(__dirname, 'bench', 'worker.js');
-  const child = spawn(process.execPath, [worker, JSON.stringify(task)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((resolveResult, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) resolveResult(JSON.parse(stdout) as WorkerResult);
-      else reject(new Error(`bench worker exited with ${code}`));
-    });
-  });
+  return runJsonWorker<WorkerResult>(join(__dirname, 'bench', 'worker.js'), task);
 }
 
 async function benchPreset(

@@ -4,7 +4,6 @@
  * gpt2-small test model. Each side runs in its own processes, interleaved (A B, B A, ...); figures
  * are medians of per-process medians, and the ratio compares them from the same run.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -17,7 +16,8 @@ import {
   type GgufTypeName,
 } from '../model-builder';
 import { benchPrompt, type RawResult, type RawTask } from './llamacpp-raw-worker';
-import { median } from './report';
+import { runJsonWorker } from './json-worker';
+import { median, textTable } from './report';
 import { startBenchServer, streamCompletion, type StreamTiming } from './server-load';
 
 export interface LlamaBenchSettings {
@@ -67,21 +67,7 @@ function ensureGguf(dir: string, types: GgufTypeName[]): void {
 }
 
 function runRawWorker(task: RawTask, env: Record<string, string>): Promise<RawResult> {
-  const worker = join(__dirname, 'llamacpp-raw-worker.js');
-  const child = spawn(process.execPath, [worker, JSON.stringify(task)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
-  });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0
-        ? done(JSON.parse(stdout) as RawResult)
-        : fail(new Error(`raw worker exited ${code}`)),
-    );
-  });
+  return runJsonWorker<RawResult>(join(__dirname, 'llamacpp-raw-worker.js'), task, env);
 }
 
 /** Our server on `file`, the same runs as the raw worker's; timings per stream count. */
@@ -222,13 +208,7 @@ export function formatLlamaTable(summaries: LlamaSummary[]): string {
       s.sameText ? 'yes' : 'NO',
     ]),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c])).join('  ');
-  return [
-    line(rows[0]),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
-  ].join('\n');
+  return textTable(rows);
 }
 
 export const LLAMA_TYPES = Object.keys(GGUF_TYPES) as GgufTypeName[];

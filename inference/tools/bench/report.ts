@@ -106,6 +106,11 @@ export function formatTable(summaries: PresetSummary[]): string {
       s.sameText ? 'yes' : 'NO',
     ]),
   ];
+  return textTable(rows);
+}
+
+/** Rows of cells as right-aligned columns, the first row a header underlined with dashes. */
+export function textTable(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c])).join('  ');
   return [

@@ -3,10 +3,10 @@
  * --server-env says otherwise) with 1, 4 and 8 concurrent streaming clients over HTTP, against
  * bare transformers.js generate() at the same batch sizes, interleaved process by process.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { BareBatchResult, BareBatchTask } from './bare-batch-worker';
-import { median } from './report';
+import { runJsonWorker } from './json-worker';
+import { median, textTable } from './report';
 import { serverRound, type ClientsTiming, type ServerRound } from './server-bench';
 
 export interface ServerModeSettings {
@@ -29,23 +29,7 @@ export interface ServerModeSummary {
 }
 
 function runBareWorker(task: BareBatchTask): Promise<BareBatchResult> {
-  const child = spawn(
-    process.execPath,
-    [join(__dirname, 'bare-batch-worker.js'), JSON.stringify(task)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  return new Promise((done, fail) => {
-    child.on('error', fail);
-    child.on('close', (code) =>
-      code === 0
-        ? done(JSON.parse(stdout) as BareBatchResult)
-        : fail(new Error(`bare worker exited with ${code}`)),
-    );
-  });
+  return runJsonWorker<BareBatchResult>(join(__dirname, 'bare-batch-worker.js'), task);
 }
 
 const medianOf = <T>(items: T[], pick: (t: T) => number) => median(items.map(pick));
@@ -137,14 +121,10 @@ export function formatServerTable(summary: ServerModeSummary): string {
       ];
     }),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c])).join('  ');
   const first = summary.clients[0];
   const lp = summary.longPrompt;
   return [
-    line(rows[0]),
-    widths.map((w) => '-'.repeat(w)).join('  '),
-    ...rows.slice(1).map(line),
+    textTable(rows),
     '',
     `1 stream TTFT p50: server ${summary.server[first].ttftP50.toFixed(0)} ms / bare ${summary.bare[first].ttft.toFixed(0)} ms = x${(summary.server[first].ttftP50 / summary.bare[first].ttft).toFixed(2)}`,
     `${PROBE_LABEL}: ${lp.promptTokens}-token prompt arrives while 8 streams decode: their p95 ITL ${lp.p95BeforeMs.toFixed(0)} -> ${lp.p95DuringMs.toFixed(0)} ms = x${lp.ratio.toFixed(2)} (per process: ${summary.perProcessLongPromptRatio.map((r) => r.toFixed(2)).join(' ')})`,
