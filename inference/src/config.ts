@@ -47,6 +47,7 @@ const schema = z.object({
   MAX_CONCURRENT: integer(1, 1024).default(8),
   KV_CACHE_MIB: integer(1, 1024 * 1024).default(1024),
   PREFILL_CHUNK_TOKENS: integer(1, 1_000_000).default(64),
+  BATCH_WAIT_MS: integer(0, 1000).default(10),
   MAX_QUEUE: integer(0, 100000).default(16),
   MAX_N: integer(1, 16).default(4),
   MAX_NEW_TOKENS: integer(1, 1_000_000).default(2048),
@@ -174,6 +175,7 @@ function toConfig(c: z.output<typeof schema>) {
     batching: {
       kvCacheBytes: c.KV_CACHE_MIB * 1024 * 1024,
       prefillChunkTokens: c.PREFILL_CHUNK_TOKENS,
+      batchWaitMs: c.BATCH_WAIT_MS,
     },
     limits: {
       maxConcurrent: c.MAX_CONCURRENT,

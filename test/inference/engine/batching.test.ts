@@ -194,6 +194,49 @@ describe('prompts are read between decode steps', () => {
   });
 });
 
+describe('a burst of requests that reaches an idle engine', () => {
+  let waiting: TransformersBackend;
+  beforeAll(async () => {
+    waiting = await TransformersBackend.load({
+      model: TINY_MODEL,
+      device: 'cpu',
+      dtype: 'fp32',
+      hub: { endpoint: 'http://127.0.0.1:9', cacheDir: tempDir('cache'), offline: true },
+      batching: { ...BATCHING, batchWaitMs: 500 },
+    });
+  });
+  afterAll(() => waiting.dispose());
+
+  const arriving = (engine: TransformersBackend, count: number, gapMs: number) =>
+    Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        if (i > 0) await sleep(i * gapMs);
+        const prepared = engine.prepare(textRequest(`${WORDS[i]} sea`, { maxNewTokens: 4 }));
+        return collect(engine.generate(prepared));
+      }),
+    );
+
+  test('is read in one pass when its requests arrive a millisecond apart', async () => {
+    const recorder = recordPasses();
+    try {
+      const results = await arriving(waiting, 8, 1);
+      expect(results.map((r) => r.usage.completionTokens)).toEqual(new Array(8).fill(4));
+      expect(recorder.shapes[0][0]).toBe(8);
+    } finally {
+      recorder.stop();
+    }
+  });
+
+  test('a lone request is not held for the whole window', async () => {
+    const started = performance.now();
+    const prepared = waiting.prepare(textRequest('river', { maxNewTokens: 1 }));
+    const result = await collect(waiting.generate(prepared));
+    expect(result.usage.completionTokens).toBe(1);
+    // The window is 500 ms; a request with none behind it waits one quiet gap (2 ms), not that.
+    expect(performance.now() - started).toBeLessThan(250);
+  });
+});
+
 describe('rows leave the batch', () => {
   const recordBatchSizes = recordPasses;
 

@@ -1,4 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises';
+import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { BackendStatus } from '../types';
 import { bytesPerCachedToken, composeCache, type CacheTensors } from './kv-layout';
 import { lastLogits, type ModelStepper, type StepResult } from './model-step';
@@ -14,7 +14,15 @@ export interface BatcherOptions {
    * tokens, so running streams wait for at most one chunk per token.
    */
   prefillChunkTokens: number;
+  /**
+   * Most milliseconds an idle engine waits for the rest of a burst of requests before its first
+   * pass; it starts as soon as QUIET_MS pass with none new. @default 0 (at once)
+   */
+  batchWaitMs?: number;
 }
+
+/** A gap between two requests of a burst longer than this ends the wait for the rest. */
+const QUIET_MS = 2;
 
 /**
  * Continuous batching on one model: every running sequence decodes in one forward pass per step
@@ -70,6 +78,7 @@ export class ContinuousBatcher {
 
   private async run(): Promise<void> {
     try {
+      await this.gather();
       while (this.waiting.length + this.prefilling.length + this.running.length > 0) {
         this.settle();
         if (await this.prefill()) await this.afterPass();
@@ -81,6 +90,24 @@ export class ContinuousBatcher {
       }
     } finally {
       this.looping = false;
+    }
+  }
+
+  /**
+   * Lets the rest of a burst arrive before the first pass. A pass blocks the event loop, so
+   * requests still in their sockets when it starts would each be read in a pass of their own
+   * (a burst of 8 arriving over ~10 ms took 8 passes), one prompt at a time.
+   */
+  private async gather(): Promise<void> {
+    const deadline = performance.now() + (this.options.batchWaitMs ?? 0);
+    let seen = 0;
+    while (
+      this.waiting.length > seen &&
+      this.waiting.length < this.options.maxBatch &&
+      performance.now() < deadline
+    ) {
+      seen = this.waiting.length;
+      await sleep(Math.min(QUIET_MS, deadline - performance.now()));
     }
   }
 
