@@ -8,8 +8,8 @@
  *   npm run bench -- --presets tiny,gpt2-small --processes 5 --runs 3 --new-tokens 64
  *
  * `--mode server` benches the real server instead (bench/server-mode.ts): 1, 4 and 8 streaming
- * clients over HTTP against bare generate() at batch 1, 4 and 8; `--server-env KEY=VALUE,...`
- * changes its settings. Writes artifacts/bench-server.json.
+ * clients over HTTP against bare generate() at batch 1, 4 and 8, run by run in pairs of processes;
+ * `--server-env KEY=VALUE,...` changes its settings. Writes artifacts/bench-server.json.
  *
  *   npm run bench -- --mode server --processes 4 --runs 2
  *
@@ -197,7 +197,7 @@ async function mainServerMode(settings: ReturnType<typeof options>): Promise<voi
   }
   const machine = machineFacts(startedLoad);
   console.log(
-    `(medians of ${settings.processes} processes x ${settings.runs} runs per side, ${settings.newTokens} new tokens, greedy; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)}; copy bandwidth ${(bandwidth / 1e9).toFixed(1)} GB/s)`,
+    `(medians of ${settings.processes} server + bare process pairs x ${settings.runs} runs per side, the two sides' runs alternating; paired runs: median of each server run over the bare run beside it; ${settings.newTokens} new tokens, greedy; load average before ${fmtLoad(machine.loadAverageBefore)}, after ${fmtLoad(machine.loadAverageAfter)}; copy bandwidth ${(bandwidth / 1e9).toFixed(1)} GB/s)`,
   );
   writeReport(settings, {
     date: new Date().toISOString(),

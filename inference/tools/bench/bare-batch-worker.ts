@@ -1,9 +1,11 @@
 /**
- * One bench process for the bare side of the server mode: transformers.js model.generate() on a
- * batch of the same prompt, at each batch size, greedy; prints one JSON line of timings.
+ * The bare side of the server mode, as one long-lived process: transformers.js model.generate()
+ * on a batch of the same prompt, greedy. It loads the model once, then answers each line on stdin
+ * ({"batch": 8}) with one line of timings, so its runs can alternate with the server's.
  *
- *   node inference/dist/tools/bench/bare-batch-worker.js '{"model":"...","prompt":"...","newTokens":64,"runs":3,"batches":[1,4,8]}'
+ *   node inference/dist/tools/bench/bare-batch-worker.js '{"model":"...","prompt":"...","newTokens":64}'
  */
+import { createInterface } from 'node:readline';
 import {
   AutoModelForCausalLM,
   AutoTokenizer,
@@ -17,8 +19,10 @@ export interface BareBatchTask {
   model: string;
   prompt: string;
   newTokens: number;
-  runs: number;
-  batches: number[];
+}
+
+export interface BareBatchRequest {
+  batch: number;
 }
 
 export interface BatchTiming {
@@ -29,8 +33,6 @@ export interface BatchTiming {
   aggregateDecode: number;
   perStreamDecode: number;
 }
-
-export type BareBatchResult = Record<string, BatchTiming[]>;
 
 async function generateBatch(
   model: PreTrainedModel,
@@ -61,25 +63,18 @@ async function generateBatch(
   };
 }
 
-async function main(task: BareBatchTask): Promise<BareBatchResult> {
+async function main(task: BareBatchTask): Promise<void> {
   env.allowRemoteModels = false;
   const tokenizer = await AutoTokenizer.from_pretrained(task.model);
   const model = await AutoModelForCausalLM.from_pretrained(task.model, { dtype: 'fp32' });
-  const result: BareBatchResult = {};
-  for (const batch of task.batches) {
-    await generateBatch(model, tokenizer, task, batch); // warm-up, untimed
-    result[batch] = [];
-    for (let run = 0; run < task.runs; run++)
-      result[batch].push(await generateBatch(model, tokenizer, task, batch));
+  for await (const line of createInterface({ input: process.stdin })) {
+    const { batch } = JSON.parse(line) as BareBatchRequest;
+    process.stdout.write(JSON.stringify(await generateBatch(model, tokenizer, task, batch)) + '\n');
   }
   await model.dispose();
-  return result;
 }
 
-main(JSON.parse(process.argv[2]) as BareBatchTask).then(
-  (result) => process.stdout.write(JSON.stringify(result) + '\n'),
-  (error: unknown) => {
-    console.error(`bench bare worker: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+main(JSON.parse(process.argv[2]) as BareBatchTask).catch((error: unknown) => {
+  console.error(`bench bare worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -12,12 +12,10 @@ import {
   type StreamTiming,
 } from './server-load';
 
-export interface ServerRoundTask {
+export interface ServerSideTask {
   model: string;
   prompt: string;
   newTokens: number;
-  runs: number;
-  clients: number[];
   /** Server settings on top of the defaults (none: the server as a user starts it). */
   env: Record<string, string>;
 }
@@ -37,9 +35,12 @@ export interface LongPromptProbe {
   ratio: number;
 }
 
-export interface ServerRound {
-  byClients: Record<string, ClientsTiming[]>;
-  longPrompt: LongPromptProbe;
+/** One server process, up between runs so that they can alternate with the bare side's. */
+export interface ServerSide {
+  /** One run: `clients` streaming requests at once. */
+  run(clients: number): Promise<ClientsTiming>;
+  probeLongPrompt(): Promise<LongPromptProbe>;
+  stop(): Promise<void>;
 }
 
 const LONG_PROMPT = ' The quick brown fox jumps over the lazy dog.'.repeat(50);
@@ -60,8 +61,7 @@ function clientsTiming(streams: StreamTiming[]): ClientsTiming {
   };
 }
 
-/** One server process: warm-up, then `runs` rounds of each client count, then the probe. */
-export async function serverRound(task: ServerRoundTask): Promise<ServerRound> {
+export async function openServerSide(task: ServerSideTask): Promise<ServerSide> {
   const cache = mkdtempSync(join(tmpdir(), 'llm-bench-cache-'));
   const server = await startBenchServer({
     MODEL: task.model,
@@ -70,26 +70,24 @@ export async function serverRound(task: ServerRoundTask): Promise<ServerRound> {
     LOG_LEVEL: 'info',
     SHUTDOWN_GRACE_SECONDS: '0',
     ...task.env,
-  });
-  try {
-    const body = {
-      model: basename(task.model),
-      prompt: task.prompt,
-      max_tokens: task.newTokens,
-      temperature: 0,
-    };
-    const byClients: Record<string, ClientsTiming[]> = {};
-    for (const clients of task.clients) {
-      await concurrentStreams(server.url, clients, body); // warm-up, untimed
-      byClients[clients] = [];
-      for (let run = 0; run < task.runs; run++)
-        byClients[clients].push(clientsTiming(await concurrentStreams(server.url, clients, body)));
-    }
-    return { byClients, longPrompt: await probeLongPrompt(server.url, body) };
-  } finally {
-    await server.stop();
+  }).catch((error: unknown) => {
     rmSync(cache, { recursive: true, force: true });
-  }
+    throw error;
+  });
+  const body = {
+    model: basename(task.model),
+    prompt: task.prompt,
+    max_tokens: task.newTokens,
+    temperature: 0,
+  };
+  return {
+    run: async (clients) => clientsTiming(await concurrentStreams(server.url, clients, body)),
+    probeLongPrompt: () => probeLongPrompt(server.url, body),
+    stop: async () => {
+      await server.stop();
+      rmSync(cache, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

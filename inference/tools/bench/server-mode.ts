@@ -1,13 +1,15 @@
 /**
  * `npm run bench -- --mode server`: the real server (a child process, default settings unless
  * --server-env says otherwise) with 1, 4 and 8 concurrent streaming clients over HTTP, against
- * bare transformers.js generate() at the same batch sizes, interleaved process by process.
+ * bare transformers.js generate() at the same batch sizes. Each "process" is a pair: one server
+ * and one bare worker, both up at once, their runs alternating one by one (A B, B A, ...), so
+ * that the machine's drift (on a shared 2-core VM, +-10 % within a minute) falls on both sides.
  */
 import { join } from 'node:path';
-import type { BareBatchResult, BareBatchTask } from './bare-batch-worker';
-import { runJsonWorker } from './json-worker';
+import type { BareBatchRequest, BareBatchTask, BatchTiming } from './bare-batch-worker';
+import { JsonWorker } from './json-worker';
 import { median, textTable } from './report';
-import { serverRound, type ClientsTiming, type ServerRound } from './server-bench';
+import { openServerSide, type ClientsTiming, type LongPromptProbe } from './server-bench';
 
 export interface ServerModeSettings {
   model: string;
@@ -24,63 +26,97 @@ export interface ServerModeSummary {
   /** Medians over processes of each process's median. */
   server: Record<string, ClientsTiming>;
   bare: Record<string, { aggregateDecode: number; perStreamDecode: number; ttft: number }>;
+  /** Median over every run of server aggregate / the adjacent bare run's aggregate. */
+  pairedRatio: Record<string, number>;
   longPrompt: { promptTokens: number; p95BeforeMs: number; p95DuringMs: number; ratio: number };
   perProcessLongPromptRatio: number[];
 }
 
-function runBareWorker(task: BareBatchTask): Promise<BareBatchResult> {
-  return runJsonWorker<BareBatchResult>(join(__dirname, 'bare-batch-worker.js'), task);
+/** One pair's figures: per client count, one entry per run. */
+interface PairResult {
+  server: Record<string, ClientsTiming[]>;
+  bare: Record<string, BatchTiming[]>;
+  probe: LongPromptProbe;
 }
 
 const medianOf = <T>(items: T[], pick: (t: T) => number) => median(items.map(pick));
 
+async function benchPair(s: ServerModeSettings, pair: number): Promise<PairResult> {
+  const bare = new JsonWorker<BareBatchRequest, BatchTiming>(
+    join(__dirname, 'bare-batch-worker.js'),
+    { model: s.model, prompt: s.prompt, newTokens: s.newTokens } satisfies BareBatchTask,
+  );
+  const server = await openServerSide({ ...s, env: s.serverEnv }).catch(async (error) => {
+    await bare.close().catch(() => undefined);
+    throw error;
+  });
+  try {
+    const result: PairResult = { server: {}, bare: {}, probe: undefined as never };
+    for (const clients of s.clients) {
+      // Warm-up, untimed.
+      await server.run(clients);
+      await bare.ask({ batch: clients });
+      result.server[clients] = [];
+      result.bare[clients] = [];
+      for (let run = 0; run < s.runs; run++) {
+        const sides = [
+          async () => result.server[clients].push(await server.run(clients)),
+          async () => result.bare[clients].push(await bare.ask({ batch: clients })),
+        ];
+        if ((pair + run) % 2 === 1) sides.reverse();
+        for (const side of sides) await side();
+      }
+    }
+    result.probe = await server.probeLongPrompt();
+    return result;
+  } finally {
+    await server.stop();
+    await bare.close();
+  }
+}
+
 export async function benchServerMode(s: ServerModeSettings): Promise<ServerModeSummary> {
-  const servers: ServerRound[] = [];
-  const bares: BareBatchResult[] = [];
-  const serverSide = async () => {
-    servers.push(await serverRound({ ...s, env: s.serverEnv }));
-    const last = servers.at(-1)!;
-    const agg = s.clients.map((c) =>
-      medianOf(last.byClients[c], (t) => t.aggregateDecode).toFixed(1),
-    );
-    console.error(
-      `bench: server process ${servers.length}: ${agg.join(' / ')} tok/s; long prompt ITL x${last.longPrompt.ratio.toFixed(2)}`,
-    );
-  };
-  const bareSide = async () => {
-    bares.push(await runBareWorker({ ...s, batches: s.clients }));
-    const last = bares.at(-1)!;
-    const agg = s.clients.map((c) => medianOf(last[c], (t) => t.aggregateDecode).toFixed(1));
-    console.error(`bench: bare process ${bares.length}: ${agg.join(' / ')} tok/s`);
-  };
+  const pairs: PairResult[] = [];
   for (let p = 0; p < s.processes; p++) {
-    // A B, B A, ...: neither side always runs right after the other.
-    for (const side of p % 2 === 0 ? [serverSide, bareSide] : [bareSide, serverSide]) await side();
+    const pair = await benchPair(s, p);
+    pairs.push(pair);
+    const rates = (runs: Record<string, { aggregateDecode: number }[]>) =>
+      s.clients.map((c) => medianOf(runs[c], (t) => t.aggregateDecode).toFixed(1)).join(' / ');
+    console.error(
+      `bench: pair ${p + 1}: server ${rates(pair.server)}, bare ${rates(pair.bare)} tok/s; long prompt ITL x${pair.probe.ratio.toFixed(2)}`,
+    );
   }
   const server: ServerModeSummary['server'] = {};
   const bare: ServerModeSummary['bare'] = {};
+  const pairedRatio: ServerModeSummary['pairedRatio'] = {};
   for (const c of s.clients) {
     const perProcess = (pick: (t: ClientsTiming) => number) =>
-      median(servers.map((r) => medianOf(r.byClients[c], pick)));
+      median(pairs.map((r) => medianOf(r.server[c], pick)));
     server[c] = {
       aggregateDecode: perProcess((t) => t.aggregateDecode),
       perStreamDecode: perProcess((t) => t.perStreamDecode),
       ttftP50: perProcess((t) => t.ttftP50),
       ttftP95: perProcess((t) => t.ttftP95),
     };
-    const bareProcess = (pick: (t: BareBatchResult[string][number]) => number) =>
-      median(bares.map((r) => medianOf(r[c], pick)));
+    const bareProcess = (pick: (t: BatchTiming) => number) =>
+      median(pairs.map((r) => medianOf(r.bare[c], pick)));
     bare[c] = {
       aggregateDecode: bareProcess((t) => t.aggregateDecode),
       perStreamDecode: bareProcess((t) => t.perStreamDecode),
       ttft: bareProcess((t) => t.ttft * 1000),
     };
+    pairedRatio[c] = median(
+      pairs.flatMap((r) =>
+        r.server[c].map((t, run) => t.aggregateDecode / r.bare[c][run].aggregateDecode),
+      ),
+    );
   }
-  const probes = servers.map((r) => r.longPrompt);
+  const probes = pairs.map((r) => r.probe);
   return {
     clients: s.clients,
     server,
     bare,
+    pairedRatio,
     longPrompt: {
       promptTokens: probes[0].promptTokens,
       p95BeforeMs: medianOf(probes, (p) => p.p95BeforeMs),
@@ -103,6 +139,7 @@ export function formatServerTable(summary: ServerModeSummary): string {
       'bare per-row',
       'bare TTFT ms',
       'server/bare agg',
+      'paired runs',
       'server/own 1 stream',
     ],
     ...summary.clients.map((c) => {
@@ -117,6 +154,7 @@ export function formatServerTable(summary: ServerModeSummary): string {
         b.perStreamDecode.toFixed(1),
         b.ttft.toFixed(0),
         (sv.aggregateDecode / b.aggregateDecode).toFixed(3),
+        summary.pairedRatio[c].toFixed(3),
         (sv.aggregateDecode / one.aggregateDecode).toFixed(2),
       ];
     }),
