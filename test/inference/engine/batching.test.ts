@@ -12,15 +12,18 @@ const WORDS = 'the a river stone of light under red old city song wind over and 
   ' ',
 );
 
-let backend: TransformersBackend;
-beforeAll(async () => {
-  backend = await TransformersBackend.load({
+const loadTiny = (batching: typeof BATCHING & { batchWaitMs?: number }) =>
+  TransformersBackend.load({
     model: TINY_MODEL,
     device: 'cpu',
     dtype: 'fp32',
     hub: { endpoint: 'http://127.0.0.1:9', cacheDir: tempDir('cache'), offline: true },
-    batching: BATCHING,
+    batching,
   });
+
+let backend: TransformersBackend;
+beforeAll(async () => {
+  backend = await loadTiny(BATCHING);
 });
 afterAll(() => backend.dispose());
 
@@ -197,29 +200,23 @@ describe('prompts are read between decode steps', () => {
 describe('a burst of requests that reaches an idle engine', () => {
   let waiting: TransformersBackend;
   beforeAll(async () => {
-    waiting = await TransformersBackend.load({
-      model: TINY_MODEL,
-      device: 'cpu',
-      dtype: 'fp32',
-      hub: { endpoint: 'http://127.0.0.1:9', cacheDir: tempDir('cache'), offline: true },
-      batching: { ...BATCHING, batchWaitMs: 500 },
-    });
+    waiting = await loadTiny({ ...BATCHING, batchWaitMs: 500 });
   });
   afterAll(() => waiting.dispose());
 
-  const arriving = (engine: TransformersBackend, count: number, gapMs: number) =>
+  const arriving = (count: number, gapMs: number) =>
     Promise.all(
       Array.from({ length: count }, async (_, i) => {
         if (i > 0) await sleep(i * gapMs);
-        const prepared = engine.prepare(textRequest(`${WORDS[i]} sea`, { maxNewTokens: 4 }));
-        return collect(engine.generate(prepared));
+        const prepared = waiting.prepare(textRequest(`${WORDS[i]} sea`, { maxNewTokens: 4 }));
+        return collect(waiting.generate(prepared));
       }),
     );
 
   test('is read in one pass when its requests arrive a millisecond apart', async () => {
     const recorder = recordPasses();
     try {
-      const results = await arriving(waiting, 8, 1);
+      const results = await arriving(8, 1);
       expect(results.map((r) => r.usage.completionTokens)).toEqual(new Array(8).fill(4));
       expect(recorder.shapes[0][0]).toBe(8);
     } finally {
