@@ -234,6 +234,43 @@ describe('a burst of requests that reaches an idle engine', () => {
   });
 });
 
+describe('the batch frees its memory as it goes', () => {
+  test("every pass's logits and cache are freed once no row needs them, without a garbage collection", async () => {
+    const outputs: Tensor[] = [];
+    let passes = 0;
+    const forward = PreTrainedModel.prototype.forward;
+    PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
+      const result = (await forward.call(this, inputs)) as Record<string, Tensor>;
+      passes++;
+      outputs.push(...Object.values(result));
+      return result;
+    };
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          run(
+            textRequest(`${WORDS[i]} ${WORDS[i + 2]} river`, { maxNewTokens: 5 + 3 * i }),
+            i === 2 ? 2 : undefined,
+          ),
+        ),
+      );
+      expect(results.map((r) => r.reason === 'abort')).toEqual([
+        false,
+        false,
+        true,
+        false,
+        false,
+        false,
+      ]);
+      expect(passes).toBeGreaterThan(10);
+      const live = outputs.filter((t) => !(t.data as Float32Array).buffer.detached);
+      expect(live).toHaveLength(0);
+    } finally {
+      PreTrainedModel.prototype.forward = forward;
+    }
+  });
+});
+
 describe('rows leave the batch', () => {
   const recordBatchSizes = recordPasses;
 

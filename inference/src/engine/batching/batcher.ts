@@ -1,6 +1,6 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import type { BackendStatus } from '../types';
-import { bytesPerCachedToken, composeCache, type CacheTensors } from './kv-layout';
+import { bytesPerCachedToken, composeCache, freeNow, type CacheTensors } from './kv-layout';
 import { lastLogits, type ModelStepper, type StepResult } from './model-step';
 import type { Sequence } from './sequence';
 
@@ -43,6 +43,8 @@ export class ContinuousBatcher {
   private idle: Promise<void> = Promise.resolve();
   private bytesPerToken = 0;
   private turnedDuringPass = false;
+  /** Cache tensors of passes (their present, or a composed past) not freed yet. */
+  private readonly caches = new Set<CacheTensors>();
 
   constructor(
     private readonly stepper: ModelStepper,
@@ -89,6 +91,7 @@ export class ContinuousBatcher {
         }
       }
     } finally {
+      this.releaseUnused();
       this.looping = false;
     }
   }
@@ -179,6 +182,7 @@ export class ContinuousBatcher {
     const start = group[0].cached;
     const length = this.chunkLength(group[0]);
     const past = start > 0 ? this.cacheOf(group) : undefined;
+    if (past) this.caches.add(past);
     const rows = group.map((s) => ({
       tokens: s.promptIds.slice(start, start + length),
       position: start,
@@ -194,12 +198,14 @@ export class ContinuousBatcher {
       if (s.aborted) s.finish('abort');
       else if (s.accept(lastLogits(result.logits, b))) this.running.push(s);
     });
+    this.releaseAfter(result);
   }
 
   private async decode(): Promise<void> {
     const rows = this.running;
     const width = Math.max(...rows.map((s) => s.cached));
     const past = this.cacheOf(rows);
+    if (past) this.caches.add(past);
     const inputs = rows.map((s) => ({
       tokens: [s.nextToken],
       position: s.cached,
@@ -214,6 +220,24 @@ export class ContinuousBatcher {
       else s.accept(lastLogits(result.logits, b));
     });
     this.running = this.running.filter((s) => !s.done);
+    this.releaseAfter(result);
+  }
+
+  /** Every row took its token: the pass's logits, and the caches no sequence holds, are freed. */
+  private releaseAfter(result: StepResult): void {
+    freeNow(result.logits);
+    this.caches.add(result.present);
+    this.releaseUnused();
+  }
+
+  private releaseUnused(): void {
+    const held = new Set<CacheTensors>();
+    for (const s of [...this.prefilling, ...this.running]) if (s.cache) held.add(s.cache.tensors);
+    for (const cache of this.caches) {
+      if (held.has(cache)) continue;
+      for (const tensor of Object.values(cache)) freeNow(tensor);
+      this.caches.delete(cache);
+    }
   }
 
   private cacheOf(sequences: Sequence[]): CacheTensors | undefined {
