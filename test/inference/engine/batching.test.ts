@@ -263,7 +263,9 @@ describe('the batch frees its memory as it goes', () => {
         false,
       ]);
       expect(passes).toBeGreaterThan(10);
-      const live = outputs.filter((t) => !(t.data as Float32Array).buffer.detached);
+      const live = outputs.filter(
+        (t) => !((t.data as Float32Array).buffer as ArrayBuffer).detached,
+      );
       expect(live).toHaveLength(0);
     } finally {
       PreTrainedModel.prototype.forward = forward;
