@@ -51,24 +51,24 @@ async function benchPair(s: ServerModeSettings, pair: number): Promise<PairResul
     throw error;
   });
   try {
-    const result: PairResult = { server: {}, bare: {}, probe: undefined as never };
+    const servers: PairResult['server'] = {};
+    const bares: PairResult['bare'] = {};
     for (const clients of s.clients) {
       // Warm-up, untimed.
       await server.run(clients);
       await bare.ask({ batch: clients });
-      result.server[clients] = [];
-      result.bare[clients] = [];
+      servers[clients] = [];
+      bares[clients] = [];
       for (let run = 0; run < s.runs; run++) {
         const sides = [
-          async () => result.server[clients].push(await server.run(clients)),
-          async () => result.bare[clients].push(await bare.ask({ batch: clients })),
+          async () => servers[clients].push(await server.run(clients)),
+          async () => bares[clients].push(await bare.ask({ batch: clients })),
         ];
         if ((pair + run) % 2 === 1) sides.reverse();
         for (const side of sides) await side();
       }
     }
-    result.probe = await server.probeLongPrompt();
-    return result;
+    return { server: servers, bare: bares, probe: await server.probeLongPrompt() };
   } finally {
     await server.stop();
     await bare.close();

@@ -132,16 +132,29 @@ describe('batched generations equal the same requests run alone', () => {
   });
 });
 
-/** The [rows, tokens] of each forward pass's input_ids from now on. */
-function recordPasses(): { shapes: number[][]; sizes: number[]; stop: () => void } {
+interface PassRecorder {
+  /** The [rows, tokens] of each pass's input_ids. */
+  shapes: number[][];
+  sizes: number[];
+  /** Each pass's outputs (logits, present.*). */
+  outputs: Record<string, Tensor>[];
+  stop: () => void;
+}
+
+/** Every forward pass from now on: its input shape and its outputs. */
+function recordPasses(): PassRecorder {
   const shapes: number[][] = [];
+  const outputs: Record<string, Tensor>[] = [];
   const forward = PreTrainedModel.prototype.forward;
   PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
     shapes.push([...(inputs as { input_ids: Tensor }).input_ids.dims]);
-    return forward.call(this, inputs);
+    const result = (await forward.call(this, inputs)) as Record<string, Tensor>;
+    outputs.push(result);
+    return result;
   };
   return {
     shapes,
+    outputs,
     get sizes() {
       return shapes.map(([rows]) => rows);
     },
@@ -235,15 +248,15 @@ describe('a burst of requests that reaches an idle engine', () => {
 });
 
 describe('the batch frees its memory as it goes', () => {
-  test("every pass's logits and cache are freed once no row needs them, without a garbage collection", async () => {
-    const outputs: Tensor[] = [];
-    let passes = 0;
+  test("each pass's logits are freed before the next pass, and every cache by the end, without a garbage collection", async () => {
+    const recorder = recordPasses();
+    const freed = (t: Tensor) => ((t.data as Float32Array).buffer as ArrayBuffer).detached;
+    // When each pass starts: whether the logits of every pass before it are already freed.
+    const logitsFreedBefore: boolean[] = [];
     const forward = PreTrainedModel.prototype.forward;
     PreTrainedModel.prototype.forward = async function (this: PreTrainedModel, inputs) {
-      const result = (await forward.call(this, inputs)) as Record<string, Tensor>;
-      passes++;
-      outputs.push(...Object.values(result));
-      return result;
+      logitsFreedBefore.push(recorder.outputs.every((o) => freed(o.logits)));
+      return forward.call(this, inputs);
     };
     try {
       const results = await Promise.all(
@@ -262,13 +275,13 @@ describe('the batch frees its memory as it goes', () => {
         false,
         false,
       ]);
-      expect(passes).toBeGreaterThan(10);
-      const live = outputs.filter(
-        (t) => !((t.data as Float32Array).buffer as ArrayBuffer).detached,
-      );
+      expect(recorder.outputs.length).toBeGreaterThan(10);
+      expect(logitsFreedBefore).toEqual(new Array(recorder.outputs.length).fill(true));
+      const live = recorder.outputs.flatMap((o) => Object.values(o)).filter((t) => !freed(t));
       expect(live).toHaveLength(0);
     } finally {
       PreTrainedModel.prototype.forward = forward;
+      recorder.stop();
     }
   });
 });
